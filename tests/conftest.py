@@ -1,0 +1,35 @@
+"""Shared fixtures: real published data copied into tests/data (see tests/data/README.md)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import settings
+
+DATA = Path(__file__).parent / "data"
+
+settings.register_profile("ci", max_examples=60, deadline=None)
+settings.load_profile("ci")
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def pyll() -> dict[str, dict[str, dict[str, str]]]:
+    """PYLL rows by year then CCG code (Person, All conditions); 'National' for England."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for row in read_csv("pyll_ccg_2012_2014_person.csv"):
+        out.setdefault(row["Reporting period"], {})[row["Level"]] = row
+    return out
+
+
+@pytest.fixture(scope="session")
+def pyll_2013(pyll: dict[str, dict[str, dict[str, str]]]) -> np.ndarray:
+    rows = pyll["2013"]
+    return np.array([float(r["DSR"]) for code, r in sorted(rows.items()) if code != "National"])
