@@ -19,7 +19,10 @@ from outcomes.models import (
 
 def test_available_editions() -> None:
     assert frameworks.available() == (
-        "ambitions-2014-19", "bcf-2015-16", "nhsof-2014-15", "quality-premium-2014-15",
+        "ambitions-2014-19",
+        "bcf-2015-16",
+        "nhsof-2014-15",
+        "quality-premium-2014-15",
         "quality-premium-2015-16",
     )
 
@@ -37,25 +40,41 @@ def test_nhsof_domains_and_indicators() -> None:
     assert [len(nhsof.indicators_in(d)) for d in range(1, 6)] == [18, 10, 16, 15, 9]
     overarching = {i.code for i in nhsof.indicators if i.level == "overarching"}
     assert overarching == {
-        "1a", "1a.i", "1a.ii", "1b.i", "1b.ii", "2", "3a", "3b", "4a.i", "4a.ii", "4a.iii",
-        "4b", "4c", "5a", "5b",
+        "1a",
+        "1a.i",
+        "1a.ii",
+        "1b.i",
+        "1b.ii",
+        "2",
+        "3a",
+        "3b",
+        "4a.i",
+        "4a.ii",
+        "4a.iii",
+        "4b",
+        "4c",
+        "5a",
+        "5b",
     }
 
 
-@pytest.mark.parametrize(("code", "polarity", "unit"), [
-    ("1a", Polarity.LOWER_IS_BETTER, "yll_per_100000"),
-    ("1b.i", Polarity.HIGHER_IS_BETTER, "years"),
-    ("1.1", Polarity.LOWER_IS_BETTER, "per_100000"),
-    ("1.6.i", Polarity.LOWER_IS_BETTER, "per_1000"),
-    ("2", Polarity.HIGHER_IS_BETTER, "eq5d"),
-    ("2.2", Polarity.LOWER_IS_BETTER, "percentage_points"),
-    ("2.3i", Polarity.LOWER_IS_BETTER, "per_100000"),
-    ("3b", Polarity.LOWER_IS_BETTER, "percent"),
-    ("3.6.i", Polarity.HIGHER_IS_BETTER, "percent"),
-    ("4b", Polarity.HIGHER_IS_BETTER, "score"),
-    ("5a", Polarity.NO_JUDGEMENT, "count"),
-    ("5.5", Polarity.LOWER_IS_BETTER, "percent"),
-])
+@pytest.mark.parametrize(
+    ("code", "polarity", "unit"),
+    [
+        ("1a", Polarity.LOWER_IS_BETTER, "yll_per_100000"),
+        ("1b.i", Polarity.HIGHER_IS_BETTER, "years"),
+        ("1.1", Polarity.LOWER_IS_BETTER, "per_100000"),
+        ("1.6.i", Polarity.LOWER_IS_BETTER, "per_1000"),
+        ("2", Polarity.HIGHER_IS_BETTER, "eq5d"),
+        ("2.2", Polarity.LOWER_IS_BETTER, "percentage_points"),
+        ("2.3i", Polarity.LOWER_IS_BETTER, "per_100000"),
+        ("3b", Polarity.LOWER_IS_BETTER, "percent"),
+        ("3.6.i", Polarity.HIGHER_IS_BETTER, "percent"),
+        ("4b", Polarity.HIGHER_IS_BETTER, "score"),
+        ("5a", Polarity.NO_JUDGEMENT, "count"),
+        ("5.5", Polarity.LOWER_IS_BETTER, "percent"),
+    ],
+)
 def test_confirmed_indicator_facts(code: str, polarity: Polarity, unit: str) -> None:
     ind = frameworks.load("nhsof-2014-15").indicator(code)
     assert ind.polarity is polarity
@@ -106,8 +125,12 @@ def test_quality_premium_2014_15_weights() -> None:
     assert isinstance(qp, QualityPremiumScheme)
     weights = {m.id: m.weight for m in qp.measures}
     assert weights == {
-        "pyll": 0.15, "iapt": 0.15, "emergency-admissions": 0.25, "friends-and-family": 0.15,
-        "medication-safety": 0.15, "local": 0.15,
+        "pyll": 0.15,
+        "iapt": 0.15,
+        "emergency-admissions": 0.25,
+        "friends-and-family": 0.15,
+        "medication-safety": 0.15,
+        "local": 0.15,
     }
     assert all(m.weight_status == "confirmed" for m in qp.measures)
     assert qp.value_per_head.value == 5.0 and qp.value_per_head.status == "confirmed"
@@ -132,8 +155,12 @@ def test_bcf_metrics_and_payment() -> None:
     bcf = frameworks.load("bcf-2015-16")
     assert isinstance(bcf, BCFFramework)
     assert [m.id for m in bcf.metrics] == [
-        "non-elective-admissions", "care-home-admissions", "reablement", "delayed-transfers",
-        "patient-experience", "local",
+        "non-elective-admissions",
+        "care-home-admissions",
+        "reablement",
+        "delayed-transfers",
+        "patient-experience",
+        "local",
     ]
     assert bcf.metric("reablement").polarity is Polarity.HIGHER_IS_BETTER
     assert bcf.metric("care-home-admissions").denominator == "population aged 65+"
@@ -142,8 +169,13 @@ def test_bcf_metrics_and_payment() -> None:
 
 
 def test_json_schemas_export() -> None:
-    for model in (NHSOutcomesFramework, AmbitionsFramework, BCFFramework, QualityPremiumScheme,
-                  Trajectory):
+    for model in (
+        NHSOutcomesFramework,
+        AmbitionsFramework,
+        BCFFramework,
+        QualityPremiumScheme,
+        Trajectory,
+    ):
         schema = model.model_json_schema()
         json.dumps(schema)
         assert schema["type"] == "object"

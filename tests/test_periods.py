@@ -92,10 +92,17 @@ def test_month_round_trip(year: int, month: int) -> None:
     assert m.shift(12) == Month(year + 1, month)
 
 
-@given(st.lists(st.one_of(
-    years.map(FinancialYear), years.map(CalendarYear),
-    st.tuples(years, st.integers(1, 4)).map(lambda a: Quarter(*a)),
-), min_size=2, max_size=8))
+@given(
+    st.lists(
+        st.one_of(
+            years.map(FinancialYear),
+            years.map(CalendarYear),
+            st.tuples(years, st.integers(1, 4)).map(lambda a: Quarter(*a)),
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
 def test_ordering_is_by_start_date(items: list[Period]) -> None:
     ordered = sorted(items)
     starts = [p.start for p in ordered]

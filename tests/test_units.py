@@ -28,9 +28,15 @@ def test_same_dimension_adds() -> None:
     assert total.to("per_100000").magnitude == pytest.approx(1500.0)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("eq5d", "percent"), ("yll_per_100000", "per_100000"), ("gbp", "count"), ("score", "eq5d"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("eq5d", "percent"),
+        ("yll_per_100000", "per_100000"),
+        ("gbp", "count"),
+        ("score", "eq5d"),
+    ],
+)
 def test_different_things_do_not_convert(a: str, b: str) -> None:
     with pytest.raises(UnitError, match="different things"):
         units.convert(1.0, a, b)

@@ -68,8 +68,22 @@ _EXPORTS: dict[str, str] = {
     "apportion": "outcomes.rollup",
 }
 _SUBMODULES = {
-    "errors", "periods", "units", "models", "frameworks", "stats", "trajectories", "scoring",
-    "incentives", "audit", "rollup", "io", "plan", "testing", "plot", "cli",
+    "errors",
+    "periods",
+    "units",
+    "models",
+    "frameworks",
+    "stats",
+    "trajectories",
+    "scoring",
+    "incentives",
+    "audit",
+    "rollup",
+    "io",
+    "plan",
+    "testing",
+    "plot",
+    "cli",
 }
 
 __all__ = sorted(_EXPORTS)

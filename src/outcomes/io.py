@@ -13,9 +13,7 @@ def require_pandas() -> Any:
     try:
         import pandas
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "this needs pandas: pip install 'outcomes[pandas]'"
-        ) from None
+        raise ImportError("this needs pandas: pip install 'outcomes[pandas]'") from None
     return pandas
 
 
@@ -33,7 +31,8 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = []
     for row in [list(header), *[list(r) for r in rows]]:
         cells = [
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

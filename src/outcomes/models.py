@@ -125,9 +125,11 @@ def _polarity(value: object) -> Polarity:
     return Polarity.parse(value)
 
 
-PolarityField = Annotated[Polarity, PlainValidator(_polarity), WithJsonSchema(
-    {"type": "string", "enum": [p.value for p in Polarity]}
-)]
+PolarityField = Annotated[
+    Polarity,
+    PlainValidator(_polarity),
+    WithJsonSchema({"type": "string", "enum": [p.value for p in Polarity]}),
+]
 
 
 def _check_unit(value: str) -> str:
@@ -198,7 +200,7 @@ class _Catalogue(_Frozen):
 
     def unconfirmed(self) -> tuple[str, ...]:
         """Locations of every fact whose status is not 'confirmed'."""
-        out = []
+        out: list[str] = []
         for name, value in self:
             out.extend(_walk_status(name, value))
         return tuple(out)
@@ -214,8 +216,8 @@ def _walk_sources(where: str, value: object) -> Iterator[tuple[str, tuple[str, .
                 yield from _walk_sources(f"{where}.{name}", sub)
     elif isinstance(value, tuple):
         for i, sub in enumerate(value):
-            label = getattr(sub, "code", None) or getattr(sub, "id", None) or getattr(
-                sub, "number", i
+            label = (
+                getattr(sub, "code", None) or getattr(sub, "id", None) or getattr(sub, "number", i)
             )
             yield from _walk_sources(f"{where}[{label}]", sub)
 
@@ -228,8 +230,8 @@ def _walk_status(where: str, value: object) -> Iterator[str]:
             yield from _walk_status(f"{where}.{name}", sub)
     elif isinstance(value, tuple):
         for i, sub in enumerate(value):
-            label = getattr(sub, "code", None) or getattr(sub, "id", None) or getattr(
-                sub, "number", i
+            label = (
+                getattr(sub, "code", None) or getattr(sub, "id", None) or getattr(sub, "number", i)
             )
             yield from _walk_status(f"{where}[{label}]", sub)
 
@@ -373,9 +375,7 @@ class AmbitionsFramework(_Catalogue):
     @property
     def periods(self) -> tuple[FinancialYear, ...]:
         """The plan years, first to last."""
-        return tuple(
-            FinancialYear(y) for y in range(self.first_year.year, self.last_year.year + 1)
-        )
+        return tuple(FinancialYear(y) for y in range(self.first_year.year, self.last_year.year + 1))
 
 
 class BCFMetric(_Frozen):
@@ -761,13 +761,15 @@ class Trajectory(BaseModel):
         flat_base = self.baseline.reshape(-1)
         flat = self.values.reshape(-1, len(self.periods))
         for i in range(min(flat.shape[0], 20)):
-            rows.append([str(i) if self.shape else "", f"{flat_base[i]:g}"] + [
-                f"{v:.6g}" for v in flat[i]
-            ])
+            rows.append(
+                [str(i) if self.shape else "", f"{flat_base[i]:g}"] + [f"{v:.6g}" for v in flat[i]]
+            )
         note = f"\n... {flat.shape[0] - 20} more rows" if flat.shape[0] > 20 else ""
-        return f"{self.measure or 'trajectory'}: {self.rule.describe()}\n" + format_table(
-            header, rows
-        ) + note
+        return (
+            f"{self.measure or 'trajectory'}: {self.rule.describe()}\n"
+            + format_table(header, rows)
+            + note
+        )
 
     def __repr__(self) -> str:
         return (
@@ -788,8 +790,10 @@ def framework_error(path: str, errors: list[dict[str, Any]], raw: Any) -> Framew
         for part in parts:
             if isinstance(part, int):
                 label = None
-                if isinstance(node, list) and 0 <= part < len(node) and isinstance(
-                    node[part], dict
+                if (
+                    isinstance(node, list)
+                    and 0 <= part < len(node)
+                    and isinstance(node[part], dict)
                 ):
                     item = node[part]
                     label = item.get("code") or item.get("id") or item.get("number")

@@ -35,9 +35,20 @@ __all__ = [
     "period",
 ]
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _P = TypeVar("_P", bound="Period")
 
 
@@ -90,7 +101,7 @@ class Period:
         return (self.start, self.end)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._fields() == self._fields()  # type: ignore[attr-defined]
+        return type(other) is type(self) and other._fields() == self._fields()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._fields()))
@@ -290,8 +301,10 @@ class Quarter(Period):
     number: int
 
     def __init__(self, financial_year: FinancialYear | int, number: int) -> None:
-        fy = financial_year if isinstance(financial_year, FinancialYear) else FinancialYear(
+        fy = (
             financial_year
+            if isinstance(financial_year, FinancialYear)
+            else FinancialYear(financial_year)
         )
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 4:
             raise PeriodError(f"quarter number must be 1, 2, 3 or 4, got {number!r}")

@@ -131,7 +131,7 @@ def quantile_bounds(
         )
     probs = np.linspace(0.0, 1.0, k + 1)
     func = np.nanquantile if missing.any() else np.quantile
-    bounds = func(array, probs, axis=-1, method=QUANTILE_METHODS[method])
+    bounds = func(array, probs, axis=-1, method=QUANTILE_METHODS[method])  # type: ignore[call-overload]
     bounds = np.moveaxis(bounds, 0, -1)
     if method == "fingertips":
         bounds = np.round(bounds, 10)
@@ -224,8 +224,10 @@ def assign_quantiles(
     valid = ~np.isnan(array)
     idx = np.flatnonzero(valid)
     if idx.size:
-        key = np.where(invert, -array, array)[idx] if np.ndim(invert) else (
-            -array[idx] if invert else array[idx]
+        key = (
+            np.where(invert, -array, array)[idx]
+            if np.ndim(invert)
+            else (-array[idx] if invert else array[idx])
         )
         grp = codes[idx]
         order = np.argsort(key, kind="stable") if groups is None else np.lexsort((key, grp))
@@ -273,7 +275,9 @@ def _invert_flags(polarity: Any, n: int, first: str) -> Any:
         [Polarity.parse(p) is Polarity.HIGHER_IS_BETTER for p in np.asarray(polarity).ravel()]
     )
     if flags.shape != (n,):
-        raise TrajectoryError(f"polarity must be one value or one per value ({n}), got {polarity!r}")
+        raise TrajectoryError(
+            f"polarity must be one value or one per value ({n}), got {polarity!r}"
+        )
     return flags == want_high_first
 
 
@@ -286,10 +290,14 @@ def _confidence(confidence: float) -> float:
     try:
         c = float(confidence)
     except (TypeError, ValueError):
-        raise ScoringError(f"confidence must be a fraction such as 0.95, got {confidence!r}") from None
+        raise ScoringError(
+            f"confidence must be a fraction such as 0.95, got {confidence!r}"
+        ) from None
     if not 0.0 < c < 1.0:
         hint = f"; did you mean {c / 100:g}?" if 1.0 < c < 100.0 else ""
-        raise ScoringError(f"confidence must be a fraction in (0, 1) such as 0.95, got {confidence!r}{hint}")
+        raise ScoringError(
+            f"confidence must be a fraction in (0, 1) such as 0.95, got {confidence!r}{hint}"
+        )
     return c
 
 
@@ -459,7 +467,7 @@ def dsr_ci(
     var = as_float_array(variance, "variance", error=ScoringError, nonnegative=True)
     if (o <= 0).any():
         raise ScoringError("count must be > 0 for Dobson's method (undefined for zero events)")
-    lo, hi = (byar(o, confidence) if method == "byar" else poisson_exact(o, confidence))
+    lo, hi = byar(o, confidence) if method == "byar" else poisson_exact(o, confidence)
     factor = np.sqrt(var / o)
     return Interval(
         _out(rate + factor * (np.asarray(lo) - o)), _out(rate + factor * (np.asarray(hi) - o))

@@ -33,8 +33,14 @@ __all__ = [
     "rules",
 ]
 
-RULE_NAMES = ("percentage_change", "to_target", "quantile_step", "reach_national",
-              "national_or_quantile", "hold")
+RULE_NAMES = (
+    "percentage_change",
+    "to_target",
+    "quantile_step",
+    "reach_national",
+    "national_or_quantile",
+    "hold",
+)
 MONOTONE_PROFILES = ("linear", "geometric", "front-loaded", "back-loaded")
 
 
@@ -42,7 +48,9 @@ def _st() -> Any:
     try:
         from hypothesis import strategies
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("outcomes.testing needs hypothesis: pip install 'outcomes[testing]'") from None
+        raise ImportError(
+            "outcomes.testing needs hypothesis: pip install 'outcomes[testing]'"
+        ) from None
     return strategies
 
 
@@ -59,7 +67,8 @@ def peer_sets(min_size: int = 5, max_size: int = 60) -> Any:
     """Peer value arrays for quantile rules (more than 3 values, finite, positive)."""
     st = _st()
     return st.lists(
-        st.floats(min_value=1.0, max_value=1e5, allow_nan=False), min_size=min_size,
+        st.floats(min_value=1.0, max_value=1e5, allow_nan=False),
+        min_size=min_size,
         max_size=max_size,
     ).map(np.asarray)
 
@@ -84,26 +93,65 @@ def rules() -> Any:
     polarity = st.sampled_from(["higher", "lower"])
     profile = st.sampled_from(MONOTONE_PROFILES)
     return st.one_of(
-        st.tuples(st.just("percentage_change"), st.fixed_dictionaries({
-            "rate": st.floats(min_value=-0.5, max_value=0.5), "compound": st.booleans()})),
-        st.tuples(st.just("to_target"), st.fixed_dictionaries({
-            "relative_target": st.floats(min_value=0.2, max_value=2.0), "profile": profile})),
-        st.tuples(st.just("quantile_step"), st.fixed_dictionaries({
-            "polarity": polarity, "peers": peer_sets(), "quantiles": st.sampled_from([4, 5]),
-            "steps": st.integers(min_value=1, max_value=3),
-            "aim": st.sampled_from(["boundary", "middle"]), "profile": profile})),
-        st.tuples(st.just("reach_national"), st.fixed_dictionaries({
-            "polarity": polarity, "national": st.floats(min_value=1.0, max_value=1e5),
-            "profile": profile})),
-        st.tuples(st.just("national_or_quantile"), st.fixed_dictionaries({
-            "polarity": polarity, "peers": peer_sets(),
-            "national": st.floats(min_value=1.0, max_value=1e5), "profile": profile})),
+        st.tuples(
+            st.just("percentage_change"),
+            st.fixed_dictionaries(
+                {"rate": st.floats(min_value=-0.5, max_value=0.5), "compound": st.booleans()}
+            ),
+        ),
+        st.tuples(
+            st.just("to_target"),
+            st.fixed_dictionaries(
+                {"relative_target": st.floats(min_value=0.2, max_value=2.0), "profile": profile}
+            ),
+        ),
+        st.tuples(
+            st.just("quantile_step"),
+            st.fixed_dictionaries(
+                {
+                    "polarity": polarity,
+                    "peers": peer_sets(),
+                    "quantiles": st.sampled_from([4, 5]),
+                    "steps": st.integers(min_value=1, max_value=3),
+                    "aim": st.sampled_from(["boundary", "middle"]),
+                    "profile": profile,
+                }
+            ),
+        ),
+        st.tuples(
+            st.just("reach_national"),
+            st.fixed_dictionaries(
+                {
+                    "polarity": polarity,
+                    "national": st.floats(min_value=1.0, max_value=1e5),
+                    "profile": profile,
+                }
+            ),
+        ),
+        st.tuples(
+            st.just("national_or_quantile"),
+            st.fixed_dictionaries(
+                {
+                    "polarity": polarity,
+                    "peers": peer_sets(),
+                    "national": st.floats(min_value=1.0, max_value=1e5),
+                    "profile": profile,
+                }
+            ),
+        ),
         st.tuples(st.just("hold"), st.just({})),
     )
 
 
-def build(name: str, parameters: dict[str, Any], baseline: Any, start: str, end: str,
-          *, scale: float = 1.0) -> Trajectory:
+def build(
+    name: str,
+    parameters: dict[str, Any],
+    baseline: Any,
+    start: str,
+    end: str,
+    *,
+    scale: float = 1.0,
+) -> Trajectory:
     """Build a trajectory from a :func:`rules` draw; ``scale`` multiplies every value input."""
     import outcomes.trajectories as tr
 
@@ -112,21 +160,40 @@ def build(name: str, parameters: dict[str, Any], baseline: Any, start: str, end:
     if name == "percentage_change":
         return tr.percentage_change(b, p["rate"], start=start, end=end, compound=p["compound"])
     if name == "to_target":
-        return tr.to_target(b, b * p["relative_target"], start=start, end=end,
-                            profile=p["profile"])
+        return tr.to_target(b, b * p["relative_target"], start=start, end=end, profile=p["profile"])
     if name == "hold":
         return tr.hold(b, start=start, end=end)
     if name == "reach_national":
-        return tr.reach_national(b, p["national"] * scale, polarity=p["polarity"], start=start,
-                                 end=end, profile=p["profile"])
+        return tr.reach_national(
+            b,
+            p["national"] * scale,
+            polarity=p["polarity"],
+            start=start,
+            end=end,
+            profile=p["profile"],
+        )
     if name == "quantile_step":
-        return tr.quantile_step(b, np.asarray(p["peers"]) * scale, polarity=p["polarity"],
-                                start=start, end=end, quantiles=p["quantiles"], steps=p["steps"],
-                                aim=p["aim"], profile=p["profile"])
+        return tr.quantile_step(
+            b,
+            np.asarray(p["peers"]) * scale,
+            polarity=p["polarity"],
+            start=start,
+            end=end,
+            quantiles=p["quantiles"],
+            steps=p["steps"],
+            aim=p["aim"],
+            profile=p["profile"],
+        )
     if name == "national_or_quantile":
-        return tr.national_or_quantile(b, np.asarray(p["peers"]) * scale, p["national"] * scale,
-                                       polarity=p["polarity"], start=start, end=end,
-                                       profile=p["profile"])
+        return tr.national_or_quantile(
+            b,
+            np.asarray(p["peers"]) * scale,
+            p["national"] * scale,
+            polarity=p["polarity"],
+            start=start,
+            end=end,
+            profile=p["profile"],
+        )
     raise ValueError(f"unknown rule {name!r}; known: {', '.join(RULE_NAMES)}")
 
 

@@ -15,6 +15,7 @@ numpy arrays that broadcast, and the scalar answer equals the vectorised one. Ea
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -107,7 +108,7 @@ def _timeline(
         if not chosen:
             raise PeriodError("periods must not be empty")
         years = [p.start_year for p in chosen]
-        if any(b <= a for a, b in zip(years, years[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(years)):
             raise PeriodError(
                 f"periods must be in order, one per year, got {[str(p) for p in chosen]}"
             )
@@ -215,7 +216,7 @@ def _make(
     rule: str,
     parameters: dict[str, Any],
     polarity: Polarity | None,
-    indexing: str,
+    indexing: Indexing,
     unit: str | None,
     measure: str | None,
 ) -> Trajectory:
@@ -278,7 +279,9 @@ def percentage_change(
     b = _baseline(baseline)
     r = as_float_array(rate, "rate", error=TrajectoryError)
     if (r <= -1).any():
-        raise TrajectoryError(f"rate must be > -1 (a fall of less than 100%), got {float(np.min(r))!r}")
+        raise TrajectoryError(
+            f"rate must be > -1 (a fall of less than 100%), got {float(np.min(r))!r}"
+        )
     pol = _polarity(polarity, required=False)
     start_p, chosen, end_p, k, n = _timeline(start, periods, end, indexing)
     rr = r[..., np.newaxis]
@@ -295,8 +298,18 @@ def percentage_change(
         target = b * (1.0 + r * n)
     _not_worse(b, target, pol, "target")
     return _make(
-        b, start_p, chosen, end_p, values, target, "percentage_change",
-        {"rate": _param(r), "compound": compound}, pol, indexing, unit, measure,
+        b,
+        start_p,
+        chosen,
+        end_p,
+        values,
+        target,
+        "percentage_change",
+        {"rate": _param(r), "compound": compound},
+        pol,
+        indexing,
+        unit,
+        measure,
     )
 
 
@@ -333,8 +346,18 @@ def to_target(
     start_p, chosen, end_p, k, n = _timeline(start, periods, end, indexing)
     values = _path(b, t, k, n, profile)
     return _make(
-        b, start_p, chosen, end_p, values, t, "to_target",
-        {"target": _param(t), "profile": _profile_record(profile)}, pol, indexing, unit, measure,
+        b,
+        start_p,
+        chosen,
+        end_p,
+        values,
+        t,
+        "to_target",
+        {"target": _param(t), "profile": _profile_record(profile)},
+        pol,
+        indexing,
+        unit,
+        measure,
     )
 
 
@@ -398,8 +421,17 @@ def reach_national(
     start_p, chosen, end_p, k, n = _timeline(start, periods, end, indexing)
     values = _path(b, np.asarray(target, dtype=np.float64), k, n, profile)
     return _make(
-        b, start_p, chosen, end_p, values, np.asarray(target, dtype=np.float64), "reach_national",
-        {"national": _param(nat), "profile": _profile_record(profile)}, pol, indexing, unit,
+        b,
+        start_p,
+        chosen,
+        end_p,
+        values,
+        np.asarray(target, dtype=np.float64),
+        "reach_national",
+        {"national": _param(nat), "profile": _profile_record(profile)},
+        pol,
+        indexing,
+        unit,
         measure,
     )
 
@@ -499,13 +531,25 @@ def quantile_step(
     start_p, chosen, end_p, k, n = _timeline(start, periods, end, indexing)
     values = _path(b, target, k, n, profile)
     return _make(
-        b, start_p, chosen, end_p, values, target, "quantile_step",
+        b,
+        start_p,
+        chosen,
+        end_p,
+        values,
+        target,
+        "quantile_step",
         {
-            "quantiles": int(quantiles), "steps": int(steps), "aim": aim, "method": method,
+            "quantiles": int(quantiles),
+            "steps": int(steps),
+            "aim": aim,
+            "method": method,
             "profile": _profile_record(profile),
             "bounds": bounds.tolist() if bounds.ndim == 1 else bounds,
         },
-        pol, indexing, unit, measure,
+        pol,
+        indexing,
+        unit,
+        measure,
     )
 
 
@@ -551,13 +595,26 @@ def national_or_quantile(
     start_p, chosen, end_p, k, n = _timeline(start, periods, end, indexing)
     values = _path(b, target, k, n, profile)
     return _make(
-        b, start_p, chosen, end_p, values, target, "national_or_quantile",
+        b,
+        start_p,
+        chosen,
+        end_p,
+        values,
+        target,
+        "national_or_quantile",
         {
-            "national": _param(nat), "quantiles": int(quantiles), "steps": int(steps), "aim": aim,
-            "method": method, "profile": _profile_record(profile),
+            "national": _param(nat),
+            "quantiles": int(quantiles),
+            "steps": int(steps),
+            "aim": aim,
+            "method": method,
+            "profile": _profile_record(profile),
             "bounds": bounds.tolist() if bounds.ndim == 1 else bounds,
         },
-        pol, indexing, unit, measure,
+        pol,
+        indexing,
+        unit,
+        measure,
     )
 
 
@@ -618,17 +675,28 @@ def composite(parts: Sequence[Trajectory], *, measure: str | None = None) -> Tra
             )
         if part.unit != first.unit:
             raise TrajectoryError(f"part {i} has unit {part.unit!r}, expected {first.unit!r}")
-        if part.polarity is not None and first.polarity is not None and (
-            part.polarity != first.polarity
+        if (
+            part.polarity is not None
+            and first.polarity is not None
+            and (part.polarity != first.polarity)
         ):
-            raise TrajectoryError(f"part {i} has polarity {part.polarity!r}, expected {first.polarity!r}")
+            raise TrajectoryError(
+                f"part {i} has polarity {part.polarity!r}, expected {first.polarity!r}"
+            )
     baseline = sum((p.baseline for p in parts), np.zeros(()))
     values = sum((p.values for p in parts), np.zeros(()))
     target = sum((p.target for p in parts), np.zeros(()))
     polarity = next((p.polarity for p in parts if p.polarity is not None), None)
     return Trajectory.model_construct(
-        baseline=np.asarray(baseline), start=first.start, periods=first.periods,
-        values=np.asarray(values), target=np.asarray(target), end=first.end,
+        baseline=np.asarray(baseline),
+        start=first.start,
+        periods=first.periods,
+        values=np.asarray(values),
+        target=np.asarray(target),
+        end=first.end,
         rule=Rule(name="composite", parameters={"parts": [p.rule.describe() for p in parts]}),
-        polarity=polarity, unit=first.unit, measure=measure, indexing=first.indexing,
+        polarity=polarity,
+        unit=first.unit,
+        measure=measure,
+        indexing=first.indexing,
     )

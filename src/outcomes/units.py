@@ -20,14 +20,11 @@ outcomes.errors.UnitError: cannot add 'per_100000' ([event] / [population]) and 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from outcomes.errors import UnitError, close_matches
-
-if TYPE_CHECKING:
-    import pint
 
 __all__ = ["UNITS", "convert", "describe", "quantity", "registry", "unit_expression"]
 
@@ -78,16 +75,17 @@ def registry() -> Any:
     """
     import pint
 
-    class Quantity(pint.UnitRegistry.Quantity):  # type: ignore[misc,name-defined]
+    quantity_base: Any = pint.UnitRegistry.Quantity
+    registry_base: Any = pint.UnitRegistry
+
+    class Quantity(quantity_base):  # type: ignore[misc]
         """A pint quantity whose addition errors are :class:`UnitError`."""
 
         def _checked(self, other: Any, op: str, func: Any) -> Any:
             try:
                 return func(other)
             except pint.DimensionalityError as error:
-                raise UnitError(
-                    f"cannot {op} {_name(self)} and {_name(other)}"
-                ) from error
+                raise UnitError(f"cannot {op} {_name(self)} and {_name(other)}") from error
 
         def __add__(self, other: Any) -> Any:
             return self._checked(other, "add", super().__add__)
@@ -101,7 +99,7 @@ def registry() -> Any:
         def __rsub__(self, other: Any) -> Any:
             return self._checked(other, "subtract", super().__rsub__)
 
-    class Registry(pint.UnitRegistry):  # type: ignore[misc]
+    class Registry(registry_base):  # type: ignore[misc]
         pass
 
     Registry.Quantity = Quantity
@@ -145,13 +143,13 @@ def describe(unit_id: str) -> str:
     return UNITS[unit_id][1]
 
 
-def quantity(value: Any, unit_id: str) -> pint.Quantity:
+def quantity(value: Any, unit_id: str) -> Any:
     """A pint quantity of ``value`` (scalar or array) in a catalogue unit.
 
     >>> quantity(2027.4, "yll_per_100000").magnitude
     2027.4
     """
-    return registry().Quantity(value, unit_expression(unit_id))  # type: ignore[no-any-return]
+    return registry().Quantity(value, unit_expression(unit_id))
 
 
 def convert(value: Any, from_unit: str, to_unit: str) -> Any:

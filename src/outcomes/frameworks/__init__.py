@@ -55,7 +55,7 @@ def available() -> tuple[str, ...]:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(framework_id: str) -> Framework:
     """Load a shipped framework edition by id (validated once, then cached)."""
     known = available()
@@ -85,7 +85,7 @@ def load_file(path: str | Path) -> Framework:
 
 def parse(text: str, *, source: str = "<string>", json: bool = False) -> Framework:
     """Validate framework data given as TOML (default) or JSON text."""
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     from outcomes.models import framework_error
 
@@ -107,7 +107,7 @@ def parse(text: str, *, source: str = "<string>", json: bool = False) -> Framewo
     try:
         framework: Framework = _adapter().validate_python(raw)
     except ValidationError as error:
-        raise framework_error(source, error.errors(), raw) from None
+        raise framework_error(source, [dict(e) for e in error.errors()], raw) from None
     _check_references(framework, source)
     return framework
 
