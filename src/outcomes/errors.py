@@ -87,5 +87,5 @@ def close_matches(word: str, known: Iterable[str], n: int = 3) -> list[str]:
     """
     known = list(known)
     lowered = {k.lower(): k for k in known}
-    hits = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.5)
+    hits = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.75)
     return [lowered[h] for h in hits]

@@ -630,7 +630,7 @@ class Trajectory(BaseModel):
     >>> [str(p) for p in t.periods]
     ['2014/15', '2015/16', '2016/17', '2017/18', '2018/19']
     >>> t.rounded(1)["2018/19"]
-    1699.3
+    1699.8
     >>> Trajectory.model_validate_json(t.model_dump_json()) == t
     True
     """

@@ -89,13 +89,15 @@ def quantile_bounds(
     method: str = "fingertips",
     *,
     nan_policy: Literal["raise", "omit"] = "raise",
+    ndigits: int | None = None,
 ) -> FloatArray:
     """Quantile value bounds ``[min, P(1/k), ..., P((k-1)/k), max]`` along the last axis.
 
     ``P(p)`` takes the 1-based position ``h = (N - 1) p + 1`` in the sorted values and
     interpolates linearly between neighbours (``method="fingertips"``: Excel PERCENTILE.INC,
-    R type 7, numpy ``"linear"``); Fingertips rounds the bounds to 10 decimal places, and so does
-    this method. Other methods by name: ``"excel-exc"`` (numpy ``"weibull"``, Excel
+    R type 7, numpy ``"linear"``). Fingertips rounds the bounds to 10 decimal places; pass
+    ``ndigits=10`` to do the same. The default keeps full precision, so that bounds scale exactly
+    with the values and a value equal to a peer value stays on its bound. Other methods by name: ``"excel-exc"`` (numpy ``"weibull"``, Excel
     PERCENTILE.EXC), ``"r6"``-``"r9"`` and any numpy method name.
 
     Fingertips needs more than 3 values and at least ``quantiles`` values.
@@ -133,8 +135,8 @@ def quantile_bounds(
     func = np.nanquantile if missing.any() else np.quantile
     bounds = func(array, probs, axis=-1, method=QUANTILE_METHODS[method])  # type: ignore[call-overload]
     bounds = np.moveaxis(bounds, 0, -1)
-    if method == "fingertips":
-        bounds = np.round(bounds, 10)
+    if ndigits is not None:
+        bounds = np.round(bounds, ndigits)
     return np.asarray(bounds, dtype=np.float64)
 
 
