@@ -96,7 +96,7 @@ def rules() -> Any:
         st.tuples(
             st.just("percentage_change"),
             st.fixed_dictionaries(
-                {"rate": st.floats(min_value=-0.5, max_value=0.5), "compound": st.booleans()}
+                {"rate": st.floats(min_value=-0.14, max_value=0.3), "compound": st.booleans()}
             ),
         ),
         st.tuples(
