@@ -125,9 +125,14 @@ def _polarity(value: object) -> Polarity:
     return Polarity.parse(value)
 
 
+def _polarity_text(value: Polarity) -> str:
+    return Polarity.parse(value).value
+
+
 PolarityField = Annotated[
     Polarity,
     PlainValidator(_polarity),
+    PlainSerializer(_polarity_text),
     WithJsonSchema({"type": "string", "enum": [p.value for p in Polarity]}),
 ]
 

@@ -402,10 +402,13 @@ def byar(count: Any, confidence: float = 0.95, *, z: float | None = None) -> Int
     """
     x = _counts(count)
     zz = _z(confidence, z)
+    # cubes by multiplication: pow() may differ by an ulp between array and scalar code paths
     with np.errstate(divide="ignore", invalid="ignore"):
         safe = np.where(x > 0, x, 1.0)
-        lower = np.where(x > 0, safe * (1 - 1 / (9 * safe) - zz / (3 * np.sqrt(safe))) ** 3, 0.0)
-    upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + zz / (3 * np.sqrt(x + 1))) ** 3
+        a = 1 - 1 / (9 * safe) - zz / (3 * np.sqrt(safe))
+        lower = np.where(x > 0, safe * (a * a * a), 0.0)
+    b = 1 - 1 / (9 * (x + 1)) + zz / (3 * np.sqrt(x + 1))
+    upper = (x + 1) * (b * b * b)
     return Interval(_out(np.maximum(lower, 0.0)), _out(upper))
 
 

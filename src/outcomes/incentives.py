@@ -1,0 +1,417 @@
+"""Incentive payouts driven by the framework data: the Quality Premium and the BCF payment.
+
+Money keeps full precision inside; it is rounded half-up to pence only at the output edge
+(:meth:`PremiumResult.breakdown`, ``str()``, ``*_pence`` properties). Every result lists the
+parameters it used that are not confirmed in the sources (``unconfirmed``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from outcomes._arrays import as_float_array, round_half_up
+from outcomes.errors import IncentiveError, UnknownCodeError
+from outcomes.models import ArrayField, BCFFramework, QualityPremiumScheme
+
+__all__ = [
+    "BCFPaymentResult",
+    "MeasureResult",
+    "PremiumResult",
+    "bcf_performance_payment",
+    "money",
+    "quality_premium",
+]
+
+
+def money(amount: float) -> str:
+    """GBP to pence, half-up, with thousands separators: ``money(1234.565) == '£1,234.57'``.
+
+    >>> money(1234.565), money(-5.0)
+    ('£1,234.57', '-£5.00')
+    """
+    pence = round_half_up(amount, 2)
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence):,.2f}"
+
+
+class MeasureResult(BaseModel):
+    """One measure's share of the premium and what it earned."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    name: str
+    weight: float
+    allocation: float
+    achieved: float
+    earned: float
+    assessed: bool
+
+
+class PremiumResult(BaseModel):
+    """The Quality Premium for one CCG: maximum, per-measure earnings, reductions, gateways."""
+
+    model_config = ConfigDict(frozen=True)
+    scheme: str
+    population: float
+    value_per_head: float
+    maximum: float
+    measures: tuple[MeasureResult, ...]
+    earned_before_reductions: float
+    constitution_missed: tuple[str, ...]
+    reduction_share: float
+    reduction: float
+    gateway_failures: tuple[str, ...]
+    total: float
+    unconfirmed: tuple[str, ...]
+
+    @property
+    def total_pence(self) -> float:
+        """The total rounded half-up to pence (the published figure)."""
+        return float(round_half_up(self.total, 2))
+
+    @property
+    def paid(self) -> bool:
+        return not self.gateway_failures and self.total > 0
+
+    def breakdown(self) -> list[dict[str, Any]]:
+        """Rows for a table: one per measure, then reductions and total (money in pence)."""
+        rows: list[dict[str, Any]] = [
+            {
+                "measure": m.id,
+                "weight": m.weight,
+                "allocation": round_half_up(m.allocation, 2),
+                "achieved": m.achieved if m.assessed else None,
+                "earned": round_half_up(m.earned, 2),
+            }
+            for m in self.measures
+        ]
+        rows.append(
+            {
+                "measure": "constitution reduction",
+                "weight": None,
+                "allocation": None,
+                "achieved": None,
+                "earned": -round_half_up(self.reduction, 2),
+            }
+        )
+        rows.append(
+            {
+                "measure": "total",
+                "weight": 1.0,
+                "allocation": round_half_up(self.maximum, 2),
+                "achieved": None,
+                "earned": self.total_pence,
+            }
+        )
+        return rows
+
+    def __str__(self) -> str:
+        from outcomes.io import format_table
+
+        rows = [
+            [
+                m.id,
+                f"{m.weight:.0%}",
+                money(m.allocation),
+                "not assessed" if not m.assessed else f"{m.achieved:.0%}",
+                money(m.earned),
+            ]
+            for m in self.measures
+        ]
+        text = format_table(["measure", "weight", "allocation", "achieved", "earned"], rows)
+        lines = [
+            f"Quality premium ({self.scheme}): population {self.population:,.0f} x "
+            f"{money(self.value_per_head)} per head = maximum {money(self.maximum)}",
+            text,
+            f"earned before reductions: {money(self.earned_before_reductions)}",
+        ]
+        if self.constitution_missed:
+            lines.append(
+                f"NHS Constitution standards missed: {', '.join(self.constitution_missed)} "
+                f"-> reduction {self.reduction_share:.0%} = {money(self.reduction)}"
+            )
+        if self.gateway_failures:
+            lines.append("gateway failed: " + "; ".join(self.gateway_failures) + " -> nothing paid")
+        lines.append(f"total: {money(self.total)}")
+        if self.unconfirmed:
+            lines.append("uses unconfirmed parameters: " + ", ".join(self.unconfirmed))
+        return "\n".join(lines)
+
+
+def _fraction(measure_id: str, value: Any, parts: Mapping[str, float]) -> float:
+    if isinstance(value, Mapping):
+        if not parts:
+            raise IncentiveError(
+                f"achieved[{measure_id!r}] is split into parts, but the scheme has none; "
+                "give True/False or a fraction"
+            )
+        unknown = [k for k in value if k not in parts]
+        if unknown:
+            raise UnknownCodeError(f"part of {measure_id!r}", unknown[0], parts)
+        return sum(parts[k] * _fraction(f"{measure_id}.{k}", v, {}) for k, v in value.items())
+    if isinstance(value, bool | np.bool_):
+        return 1.0 if value else 0.0
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise IncentiveError(
+            f"achieved[{measure_id!r}] must be True/False or a fraction in [0, 1], got {value!r}"
+        ) from None
+    if not 0.0 <= f <= 1.0 or math.isnan(f):
+        raise IncentiveError(f"achieved[{measure_id!r}] must be in [0, 1], got {value!r}")
+    return f
+
+
+def quality_premium(
+    scheme: QualityPremiumScheme | str,
+    *,
+    population: float,
+    achieved: Mapping[str, Any],
+    constitution_missed: Iterable[str] = (),
+    quality_failure: bool = False,
+    financial_deficit: bool = False,
+    value_per_head: float | None = None,
+    constitution_reduction: float | None = None,
+) -> PremiumResult:
+    """The Quality Premium a CCG earns under a scheme loaded from the catalogue.
+
+    ``maximum = value_per_head x population``; measure ``i`` is allocated ``weight_i x maximum``
+    (weights sum to exactly 100%) and earns ``allocation_i x achieved_i``, where ``achieved``
+    maps measure ids to True/False, a fraction in [0, 1], or (where the scheme splits a measure
+    into parts) a mapping of part ids to True/False. Each missed NHS Constitution standard
+    reduces the earned amount by the scheme's share (capped at 100%). A failed gateway
+    (``quality_failure``, ``financial_deficit``) pays nothing, with the reason. Measures not in
+    ``achieved`` earn nothing and are listed as not assessed.
+
+    Sources: QP 2014/15 guidance (23 Dec 2013): six measures, up to GBP 5 per head; gateways;
+    Constitution reductions (see ``frameworks/quality-premium-2014-15.toml``).
+
+    >>> r = quality_premium("quality-premium-2014-15", population=115_000,
+    ...                     achieved={"pyll": True, "emergency-admissions": True, "iapt": 0.5})
+    >>> r.maximum, r.total_pence
+    (575000.0, 273125.0)
+    >>> quality_premium("quality-premium-2014-15", population=115_000, achieved={"pyll": True},
+    ...                 financial_deficit=True).total
+    0.0
+    """
+    from outcomes import frameworks
+
+    qp = frameworks.load(scheme) if isinstance(scheme, str) else scheme
+    if not isinstance(qp, QualityPremiumScheme):
+        raise IncentiveError(f"scheme must be a quality premium scheme, got {type(qp).__name__}")
+    pop = float(population)
+    if not math.isfinite(pop) or pop < 0:
+        raise IncentiveError(f"population must be a number >= 0, got {population!r}")
+    unconfirmed: list[str] = []
+    if value_per_head is None:
+        per_head = qp.value_per_head.value
+        if not qp.value_per_head.confirmed:
+            unconfirmed.append(f"value_per_head={per_head:g} ({qp.value_per_head.status})")
+    else:
+        per_head = float(value_per_head)
+        if not math.isfinite(per_head) or per_head < 0:
+            raise IncentiveError(f"value_per_head must be >= 0, got {value_per_head!r}")
+    known = [m.id for m in qp.measures]
+    for key in achieved:
+        if key not in known:
+            raise UnknownCodeError("quality premium measure", key, known)
+    for m in qp.measures:
+        if m.weight_status != "confirmed":
+            unconfirmed.append(f"{m.id}.weight={m.weight:g} ({m.weight_status})")
+    maximum = per_head * pop
+    results = []
+    for m in qp.measures:
+        assessed = m.id in achieved
+        fraction = _fraction(m.id, achieved[m.id], m.parts) if assessed else 0.0
+        allocation = m.weight * maximum
+        results.append(
+            MeasureResult(
+                id=m.id,
+                name=m.name,
+                weight=m.weight,
+                allocation=allocation,
+                achieved=fraction,
+                earned=allocation * fraction,
+                assessed=assessed,
+            )
+        )
+    earned = math.fsum(r.earned for r in results)
+    missed = tuple(dict.fromkeys(constitution_missed))
+    for standard in missed:
+        qp.standard(standard)
+    share_each = (
+        qp.constitution_reduction.value
+        if constitution_reduction is None
+        else float(constitution_reduction)
+    )
+    if not 0.0 <= share_each <= 1.0:
+        raise IncentiveError(f"constitution_reduction must be in [0, 1], got {share_each!r}")
+    if missed and constitution_reduction is None and not qp.constitution_reduction.confirmed:
+        unconfirmed.append(
+            f"constitution_reduction={share_each:g} per standard "
+            f"({qp.constitution_reduction.status})"
+        )
+    reduction_share = min(1.0, share_each * len(missed))
+    reduction = earned * reduction_share
+    failures = []
+    if quality_failure:
+        failures.append("quality gateway: a serious quality failure in the year")
+    if financial_deficit:
+        failures.append("financial gateway: in deficit or over the resource limit")
+    total = 0.0 if failures else earned - reduction
+    return PremiumResult(
+        scheme=qp.id,
+        population=pop,
+        value_per_head=per_head,
+        maximum=maximum,
+        measures=tuple(results),
+        earned_before_reductions=earned,
+        constitution_missed=missed,
+        reduction_share=reduction_share,
+        reduction=reduction,
+        gateway_failures=tuple(failures),
+        total=total,
+        unconfirmed=tuple(unconfirmed),
+    )
+
+
+class BCFPaymentResult(BaseModel):
+    """The BCF pay-for-performance payment, per period and in total."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    periods: tuple[str, ...]
+    baseline_admissions: ArrayField
+    planned_avoided: ArrayField
+    actual_avoided: ArrayField
+    payment: ArrayField
+    cost_per_admission: float
+    pot: float
+    total: float
+    unearned: float
+    unconfirmed: tuple[str, ...]
+
+    @property
+    def total_pence(self) -> float:
+        return float(round_half_up(self.total, 2))
+
+    def __str__(self) -> str:
+        from outcomes.io import format_table
+
+        rows = [
+            [p, f"{b:,.0f}", f"{pa:,.1f}", f"{aa:,.1f}", money(pay)]
+            for p, b, pa, aa, pay in zip(
+                self.periods,
+                self.baseline_admissions.ravel(),
+                self.planned_avoided.ravel(),
+                self.actual_avoided.ravel(),
+                self.payment.ravel(),
+                strict=True,
+            )
+        ]
+        text = format_table(["period", "baseline", "planned avoided", "avoided", "payment"], rows)
+        note = (
+            "\nuses unconfirmed parameters: " + ", ".join(self.unconfirmed)
+            if self.unconfirmed
+            else ""
+        )
+        return (
+            f"BCF performance payment at {money(self.cost_per_admission)} per admission, "
+            f"pot {money(self.pot)}\n{text}\ntotal {money(self.total)}; unearned (stays with "
+            f"local NHS services) {money(self.unearned)}{note}"
+        )
+
+
+def bcf_performance_payment(
+    *,
+    baseline_admissions: Any,
+    planned_reduction: Any,
+    actual_admissions: Any,
+    cost_per_admission: float | None = None,
+    pot: float | None = None,
+    periods: Sequence[str] | None = None,
+    framework: BCFFramework | str = "bcf-2015-16",
+) -> BCFPaymentResult:
+    """The Better Care Fund pay-for-performance payment for non-elective admissions.
+
+    Per period: ``planned_avoided = baseline x planned_reduction``; ``avoided = max(baseline -
+    actual, 0)``; ``payment = min(avoided, planned_avoided) x cost_per_admission``. The total is
+    capped at the pot (default: the planned amount, ``sum(planned_avoided) x cost``); what is not
+    earned stays with local NHS (out-of-hospital) services. Give one value per quarter for a
+    quarterly scheme, or a single annual value.
+
+    The cost per admission defaults to the framework's figure, which is **unconfirmed**
+    (GBP 1,490); the result lists it in ``unconfirmed``. Pass your plan's figure.
+
+    >>> r = bcf_performance_payment(baseline_admissions=[5000, 5200, 5400, 5100],
+    ...     planned_reduction=0.035, actual_admissions=[4900, 5000, 5300, 5150],
+    ...     cost_per_admission=1490.0, periods=["Q1", "Q2", "Q3", "Q4"])
+    >>> [round(float(p)) for p in r.payment], round(r.total), round(r.pot)
+    ([149000, 271180, 149000, 0], 569180, 1079505)
+    """
+    from outcomes import frameworks
+
+    bcf = frameworks.load(framework) if isinstance(framework, str) else framework
+    if not isinstance(bcf, BCFFramework):
+        raise IncentiveError(f"framework must be a BCF framework, got {type(bcf).__name__}")
+    base = np.atleast_1d(
+        as_float_array(
+            baseline_admissions, "baseline_admissions", error=IncentiveError, nonnegative=True
+        )
+    )
+    actual = np.atleast_1d(
+        as_float_array(
+            actual_admissions, "actual_admissions", error=IncentiveError, nonnegative=True
+        )
+    )
+    reduction = as_float_array(planned_reduction, "planned_reduction", error=IncentiveError)
+    if ((reduction < 0) | (reduction >= 1)).any():
+        raise IncentiveError(
+            f"planned_reduction must be a share in [0, 1), e.g. 0.035, got {planned_reduction!r}"
+        )
+    if base.shape != actual.shape:
+        raise IncentiveError(
+            f"baseline_admissions has shape {base.shape}, actual_admissions {actual.shape}"
+        )
+    labels = (
+        tuple(periods)
+        if periods is not None
+        else tuple(f"period {i + 1}" for i in range(base.shape[-1]))
+    )
+    if len(labels) != base.shape[-1]:
+        raise IncentiveError(f"periods has {len(labels)} labels for {base.shape[-1]} values")
+    unconfirmed: list[str] = []
+    if cost_per_admission is None:
+        cost = bcf.payment.cost_per_admission.value
+        if not bcf.payment.cost_per_admission.confirmed:
+            unconfirmed.append(
+                f"cost_per_admission={cost:g} ({bcf.payment.cost_per_admission.status})"
+            )
+    else:
+        cost = float(cost_per_admission)
+    if not math.isfinite(cost) or cost <= 0:
+        raise IncentiveError(f"cost_per_admission must be > 0, got {cost_per_admission!r}")
+    planned = base * reduction
+    avoided = np.maximum(base - actual, 0.0)
+    payment = np.minimum(avoided, planned) * cost
+    planned_pot = float(planned.sum()) * cost
+    cap = planned_pot if pot is None else float(pot)
+    if not math.isfinite(cap) or cap < 0:
+        raise IncentiveError(f"pot must be >= 0, got {pot!r}")
+    total = min(float(payment.sum()), cap)
+    return BCFPaymentResult(
+        periods=labels,
+        baseline_admissions=base,
+        planned_avoided=planned,
+        actual_avoided=avoided,
+        payment=payment,
+        cost_per_admission=cost,
+        pot=cap,
+        total=total,
+        unearned=cap - total,
+        unconfirmed=tuple(unconfirmed),
+    )
