@@ -1,0 +1,202 @@
+"""Roll member organisations' trajectories up to a footprint, and apportion a footprint target.
+
+Rates (per 100,000, per 100, %) combine as population-weighted means; counts add up. Survey
+scores and EQ-5D means need respondent counts as weights (``kind="mean"``); without them they
+cannot be combined, and saying so is better than a wrong number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from outcomes._arrays import as_float_array
+from outcomes.errors import TrajectoryError
+from outcomes.models import Rule, Trajectory
+from outcomes.periods import Period
+from outcomes.trajectories import Profile, to_target
+
+__all__ = ["apportion", "roll_up"]
+
+_SCORE_UNITS = {"score", "eq5d", "eq5d_x100", "health_gain"}
+
+
+def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
+    if isinstance(trajectories, Trajectory):
+        if trajectories.values.ndim != 2:
+            raise TrajectoryError(
+                "a Trajectory to roll up needs one leading axis of organisations, got shape "
+                f"{trajectories.values.shape}"
+            )
+        return trajectories
+    items = list(trajectories)
+    if not items:
+        raise TrajectoryError("roll_up needs at least one trajectory")
+    first = items[0]
+    for i, t in enumerate(items[1:], start=1):
+        if t.periods != first.periods or t.start != first.start:
+            raise TrajectoryError(
+                f"member {i} has periods {[str(p) for p in t.periods]} from {t.start}; member 0 "
+                f"has {[str(p) for p in first.periods]} from {first.start}"
+            )
+        if t.unit != first.unit:
+            raise TrajectoryError(f"member {i} has unit {t.unit!r}, member 0 {first.unit!r}")
+        if t.values.ndim != 1:
+            raise TrajectoryError(f"member {i} must be one organisation, got shape {t.shape}")
+    return Trajectory.model_construct(
+        baseline=np.array([float(t.baseline) for t in items]),
+        start=first.start,
+        periods=first.periods,
+        values=np.stack([t.values for t in items]),
+        target=np.array([float(t.target) for t in items]),
+        end=first.end,
+        rule=Rule(name="members", parameters={"rules": [t.rule.describe() for t in items]}),
+        polarity=first.polarity,
+        unit=first.unit,
+        measure=first.measure,
+        indexing=first.indexing,
+    )
+
+
+def roll_up(
+    trajectories: Trajectory | Sequence[Trajectory],
+    populations: Any,
+    *,
+    kind: Literal["rate", "count", "mean"] = "rate",
+    measure: str | None = None,
+) -> Trajectory:
+    """Combine members' trajectories for one measure into the footprint's trajectory.
+
+    ``kind="rate"``: ``sum(p_i v_i) / sum(p_i)`` with ``populations`` one per member, or one per
+    member and period (the baseline then uses the first period's); ``kind="count"``:
+    ``sum(v_i)``; ``kind="mean"``: as a rate, with respondent counts as the weights (survey
+    scores, EQ-5D). A survey-score unit rolled up as a rate raises.
+
+    >>> from outcomes import percentage_change
+    >>> members = percentage_change([100.0, 300.0], -0.1, start="2013/14", end="2014/15",
+    ...                             unit="per_100000")
+    >>> roll_up(members, [3000, 1000]).values.tolist()
+    [135.0]
+    """
+    stacked = _stack(trajectories)
+    m, n = stacked.values.shape
+    if kind not in ("rate", "count", "mean"):
+        raise TrajectoryError(f"kind must be 'rate', 'count' or 'mean', got {kind!r}")
+    if kind == "rate" and stacked.unit in _SCORE_UNITS:
+        raise TrajectoryError(
+            f"a measure in {stacked.unit!r} is a mean of survey responses and cannot be combined "
+            "by population; pass the respondent counts with kind='mean'"
+        )
+    if kind == "count":
+        values = stacked.values.sum(axis=0)
+        baseline, target = stacked.baseline.sum(), stacked.target.sum()
+        weights_record: Any = None
+    else:
+        pop = as_float_array(populations, "populations", error=TrajectoryError, nonnegative=True)
+        if pop.shape == (m,):
+            per_period, first = np.repeat(pop[:, None], n, axis=1), pop
+        elif pop.shape == (m, n):
+            per_period, first = pop, pop[:, 0]
+        else:
+            raise TrajectoryError(
+                f"populations must have one value per member ({m},) or per member and period "
+                f"({m}, {n}), got shape {pop.shape}"
+            )
+        if (per_period.sum(axis=0) <= 0).any():
+            raise TrajectoryError("populations must not all be zero")
+        values = (stacked.values * per_period).sum(axis=0) / per_period.sum(axis=0)
+        baseline = (stacked.baseline * first).sum() / first.sum()
+        target = (stacked.target * per_period[:, -1]).sum() / per_period[:, -1].sum()
+        weights_record = pop
+    return Trajectory.model_construct(
+        baseline=np.asarray(baseline),
+        start=stacked.start,
+        periods=stacked.periods,
+        values=np.asarray(values),
+        target=np.asarray(target),
+        end=stacked.end,
+        rule=Rule(
+            name="roll_up", parameters={"kind": kind, "members": m, "populations": weights_record}
+        ),
+        polarity=stacked.polarity,
+        unit=stacked.unit,
+        measure=measure or stacked.measure,
+        indexing=stacked.indexing,
+    )
+
+
+def apportion(
+    target: float,
+    populations: Any,
+    baselines: Any,
+    *,
+    start: str | Period,
+    end: str | Period,
+    periods: Sequence[str | Period] | None = None,
+    method: Literal["relative", "absolute"] = "relative",
+    kind: Literal["rate", "count"] = "rate",
+    profile: Profile = "linear",
+    polarity: Any = None,
+    unit: str | None = None,
+) -> Trajectory:
+    """Split a footprint target among members so that their roll-up reproduces it.
+
+    With the footprint baseline ``B`` (population-weighted mean of member baselines for rates,
+    their sum for counts): ``method="relative"`` gives every member the same relative change,
+    ``t_i = b_i T / B``; ``method="absolute"`` the same absolute change, ``t_i = b_i + (T - B)``
+    for rates, ``t_i = b_i + (T - B) / m`` for counts. Member paths follow ``profile``.
+
+    >>> members = apportion(90.0, [3000, 1000], [80.0, 160.0], start="2013/14", end="2014/15")
+    >>> members.target.tolist(), roll_up(members, [3000, 1000]).values.tolist()
+    ([72.0, 144.0], [90.0])
+    """
+    pop = as_float_array(populations, "populations", error=TrajectoryError, nonnegative=True)
+    base = as_float_array(baselines, "baselines", error=TrajectoryError, nonnegative=True)
+    goal = float(as_float_array(target, "target", error=TrajectoryError, nonnegative=True))
+    if pop.ndim != 1 or base.shape != pop.shape:
+        raise TrajectoryError(
+            f"populations and baselines must be 1-D, one per member; got {pop.shape}, {base.shape}"
+        )
+    if pop.sum() <= 0:
+        raise TrajectoryError("populations must not all be zero")
+    footprint = base.sum() if kind == "count" else float((pop * base).sum() / pop.sum())
+    if method == "relative":
+        if footprint == 0:
+            raise TrajectoryError("equal relative change needs a footprint baseline above zero")
+        member_targets = base * (goal / footprint)
+    elif method == "absolute":
+        shift = goal - footprint
+        member_targets = base + (shift / base.size if kind == "count" else shift)
+    else:
+        raise TrajectoryError(f"method must be 'relative' or 'absolute', got {method!r}")
+    if (member_targets < 0).any():
+        raise TrajectoryError(
+            f"equal {method} change would give a member a negative target "
+            f"({float(member_targets.min())!r}); use method='relative'"
+        )
+    t = to_target(
+        base,
+        member_targets,
+        start=start,
+        end=end,
+        periods=periods,
+        profile=profile,
+        polarity=polarity,
+        unit=unit,
+    )
+    return t.model_copy(
+        update={
+            "rule": Rule(
+                name="apportion",
+                parameters={
+                    "footprint_target": goal,
+                    "method": method,
+                    "kind": kind,
+                    "populations": pop,
+                    "profile": profile if isinstance(profile, str) else list(profile),
+                },
+            )
+        }
+    )
