@@ -1,0 +1,173 @@
+"""The analyst's workflow: plan files, Fingertips in, Excel-safe out, the CLI and the chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from outcomes import InputError
+from outcomes.cli import main
+from outcomes.io import excel_safe, read_fingertips, write_csv
+from outcomes.plan import load_plan, parse_plan, run_plan
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).parent / "data"
+
+
+def test_example_plans_run() -> None:
+    for name in ("illustrative-ccg.toml", "illustrative-hwb.toml"):
+        trajectories = run_plan(load_plan(EXAMPLES / name))
+        assert trajectories
+        assert all(str(t.periods[0]) == "2014/15" for t in trajectories.values())
+
+
+def test_demo_example_is_the_shipped_one() -> None:
+    shipped = ROOT / "src" / "outcomes" / "demo" / "illustrative-ccg.toml"
+    assert shipped.read_text() == (EXAMPLES / "illustrative-ccg.toml").read_text()
+
+
+BAD_PLAN = """
+[organisation]
+code = "X"
+name = "Bad"
+population = -3
+
+[measures.pyll]
+ambition = 1
+baseline = { value = 100.0, period = "2014/16" }
+rule = { name = "percentage_change", rate = -1.5 }
+
+[measures.other]
+indicator = "9.9"
+baseline = { value = 1.0, period = "2013/14" }
+rule = { name = "hold" }
+"""
+
+
+def test_bad_plan_reports_every_error_once_with_its_key_path() -> None:
+    with pytest.raises(InputError) as info:
+        parse_plan(BAD_PLAN, source="bad.toml")
+    problems = info.value.problems
+    assert "measures.pyll.rule.rate: must be > -1 (a fall of less than 100%), got -1.5" in problems
+    assert any(p.startswith("organisation.population:") for p in problems)
+    assert any(p.startswith("measures.pyll.baseline.period:") and "2014/16" in p for p in problems)
+    assert len(problems) == len(set(problems)) == 3
+
+
+def test_unknown_indicator_in_plan() -> None:
+    text = (
+        BAD_PLAN.replace("population = -3", "population = 3")
+        .replace("rate = -1.5", "rate = -0.1")
+        .replace('"2014/16"', '"2013"')
+    )
+    with pytest.raises(InputError, match=r"measures.other.indicator: unknown NHSOF indicator"):
+        parse_plan(text)
+
+
+def test_read_fingertips_real_export_and_problems(tmp_path: Path) -> None:
+    data = read_fingertips(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv")
+    assert data.problems == ()
+    assert data.records[0].indicator_name.startswith("Campylobacter incidence rate")
+    rows = data.select(period="2016", area_type="County & UA", age="All ages")
+    assert len(rows) == 152
+    broken = tmp_path / "broken.csv"
+    with open(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv", newline="") as handle:
+        table = list(csv.reader(handle))
+    table[3][12] = "lots"  # the Value column of one area
+    with open(broken, "w", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(table)
+    result = read_fingertips(broken)
+    assert (
+        len(result.problems) == 1 and "column 'Value': not a number: 'lots'" in result.problems[0]
+    )
+    assert len(result.records) == len(data.records) - 1
+    with pytest.raises(InputError, match="lots"):
+        read_fingertips(broken, strict=True)
+
+
+def test_csv_is_excel_safe() -> None:
+    text = write_csv([{"name": "=cmd|' /C calc'!A0", "value": -3.2, "note": "+1", "tab": "\tx"}])
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["name"].startswith("'=") and row["note"] == "'+1" and row["tab"] == "'\tx"
+    assert row["value"] == "-3.2"  # numbers stay numbers
+    assert excel_safe("@SUM(1)") == "'@SUM(1)"
+
+
+def test_cli_plan_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.csv"
+    assert (
+        main(["plan", str(EXAMPLES / "illustrative-ccg.toml"), "--format", "csv", "-o", str(out)])
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    pyll = [r for r in rows if r["measure"] == "pyll"]
+    assert [r["target"] for r in pyll] == ["2081.6", "2015.0", "1950.5", "1888.1", "1827.7"]
+
+
+def test_cli_formats_and_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = str(EXAMPLES / "illustrative-hwb.toml")
+    assert main(["plan", plan, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["organisation"] == "E99999999"
+    assert main(["plan", plan, "--format", "md"]) == 0
+    assert capsys.readouterr().out.startswith("| organisation |")
+    pytest.importorskip("openpyxl")
+    book = tmp_path / "plan.xlsx"
+    assert main(["plan", plan, "-o", str(book)]) == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    assert {"targets", "provenance", "reablement"} <= set(wb.sheetnames)
+    assert isinstance(wb["reablement"]["C2"].value, float)
+    assert wb["reablement"]["C2"].number_format == "0.0"
+
+
+def test_cli_score_premium_audit_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    plan, actuals = (
+        str(EXAMPLES / "illustrative-ccg.toml"),
+        str(EXAMPLES / "illustrative-ccg-actuals.csv"),
+    )
+    assert main(["score", plan, actuals]) == 0
+    assert "GREY" in capsys.readouterr().out
+    assert main(["premium", plan, actuals]) == 0
+    assert "total: £750,004.69" in capsys.readouterr().out
+    assert main(["audit", str(EXAMPLES / "published-rows.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "2018/19: printed 1349" in out and "not audited" in out
+    assert main(["plan", "missing.toml"]) == 1
+    assert "cannot read plan file" in capsys.readouterr().err
+    assert main(["nonsense"]) == 2
+    assert main(["frameworks"]) == 0
+    assert "quality-premium-2014-15" in capsys.readouterr().out
+    assert main(["show", "nhsof-2014-15", "--indicator", "3a"]) == 0
+    assert json.loads(capsys.readouterr().out)["portal_id"] == "P01757"
+    assert main(["schema", "Plan"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Plan"
+
+
+def test_demo_writes_a_chart_that_is_not_blank(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("matplotlib")
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "ILLUSTRATIVE" in out and "chart:" in out and "GREY" in out
+    png = tmp_path / "ambitions.png"
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    pixels = mpimg.imread(png)
+    assert pixels.shape[0] > 200 and np.std(pixels[..., :3]) > 0.05
+
+
+def test_svg_chart(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from outcomes.plot import plot_plan
+
+    trajectories = run_plan(load_plan(EXAMPLES / "illustrative-hwb.toml"))
+    path = plot_plan(trajectories, tmp_path / "bcf.svg")
+    assert path.read_text().count("<path") > 10
