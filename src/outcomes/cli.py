@@ -116,7 +116,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from outcomes import models, plan
 
-    names = {
+    names: dict[str, Any] = {
         "Plan": plan.Plan,
         "Trajectory": models.Trajectory,
         "NHSOutcomesFramework": models.NHSOutcomesFramework,
