@@ -32,30 +32,44 @@ def median_time(func: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def report(name: str, ours: float, base: float, goal: str) -> None:
-    print(f"{name:<58} {ours * 1e3:9.1f} ms  vs {base * 1e3:9.1f} ms  ratio {ours / base:6.2f}x  ({goal})")
+    print(
+        f"{name:<58} {ours * 1e3:9.1f} ms  vs {base * 1e3:9.1f} ms  ratio {ours / base:6.2f}x  ({goal})"
+    )
 
 
 def main() -> None:
     rng = np.random.default_rng(2014)
     b = rng.uniform(1000, 3000, N)
     k = np.arange(1.0, 6.0)
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python "
-          f"{platform.python_version()}, numpy {np.__version__}; N = {N:,} baselines x 5 years")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python "
+        f"{platform.python_version()}, numpy {np.__version__}; N = {N:,} baselines x 5 years"
+    )
 
     # 1. rules vs the bare numpy expression
     bare = median_time(lambda: b[:, None] * (1 - 0.032) ** k)
-    ours = median_time(lambda: outcomes.percentage_change(b, -0.032, start="2013/14", end="2018/19"))
+    ours = median_time(
+        lambda: outcomes.percentage_change(b, -0.032, start="2013/14", end="2018/19")
+    )
     report("1. percentage_change", ours, bare, "goal <= 3x")
-    np.testing.assert_allclose(outcomes.percentage_change(b, -0.032, start="2013/14", end="2018/19").values,
-                               b[:, None] * 0.968**k)
+    np.testing.assert_allclose(
+        outcomes.percentage_change(b, -0.032, start="2013/14", end="2018/19").values,
+        b[:, None] * 0.968**k,
+    )
     t_goal = b * 0.85
     x = k / 5
     for profile, s in (("linear", x), ("front-loaded", 1 - (1 - x) ** 2), ("back-loaded", x**2)):
         bare = median_time(lambda s=s: b[:, None] + (t_goal - b)[:, None] * s)
-        ours = median_time(lambda p=profile: outcomes.to_target(b, t_goal, start="2013/14", end="2018/19", profile=p))
+        ours = median_time(
+            lambda p=profile: outcomes.to_target(
+                b, t_goal, start="2013/14", end="2018/19", profile=p
+            )
+        )
         report(f"1. to_target {profile}", ours, bare, "goal <= 3x")
     bare = median_time(lambda: b[:, None] * (t_goal / b)[:, None] ** x)
-    ours = median_time(lambda: outcomes.to_target(b, t_goal, start="2013/14", end="2018/19", profile="geometric"))
+    ours = median_time(
+        lambda: outcomes.to_target(b, t_goal, start="2013/14", end="2018/19", profile="geometric")
+    )
     report("1. to_target geometric", ours, bare, "goal <= 3x")
     peers = rng.uniform(1000, 3000, 211)
 
@@ -66,15 +80,25 @@ def main() -> None:
         return b[:, None] + (goal - b)[:, None] * x
 
     bare = median_time(bare_quantile)
-    ours = median_time(lambda: outcomes.quantile_step(b, peers, polarity="lower", start="2013/14", end="2018/19"))
+    ours = median_time(
+        lambda: outcomes.quantile_step(b, peers, polarity="lower", start="2013/14", end="2018/19")
+    )
     report("1. quantile_step (211 peers)", ours, bare, "goal <= 3x")
 
     # 2. a per-row Python loop over the scalar path (timed on 2,000 rows, scaled to N)
     rows = 2_000
-    loop = median_time(lambda: [outcomes.percentage_change(float(v), -0.032, start="2013/14", end="2018/19") for v in b[:rows]], 1)
+    loop = median_time(
+        lambda: [
+            outcomes.percentage_change(float(v), -0.032, start="2013/14", end="2018/19")
+            for v in b[:rows]
+        ],
+        1,
+    )
     vec = median_time(lambda: outcomes.percentage_change(b, -0.032, start="2013/14", end="2018/19"))
-    print(f"{'2. per-row loop (scaled from 2,000 rows) vs vectorised':<58} loop {loop * N / rows:9.1f} s  "
-          f"speed-up {loop * N / rows / vec:,.0f}x  (goal >= 50x)")
+    print(
+        f"{'2. per-row loop (scaled from 2,000 rows) vs vectorised':<58} loop {loop * N / rows:9.1f} s  "
+        f"speed-up {loop * N / rows / vec:,.0f}x  (goal >= 50x)"
+    )
 
     # 3. quantile assignment vs one sort and vs PHStatsMethods
     values = rng.normal(100, 15, N)
@@ -92,10 +116,14 @@ def main() -> None:
         frame = pd.DataFrame({"v": values, "g": groups})
         theirs = median_time(lambda: ph_quantile(frame, "v", nquantiles=10), 1)
         ours = median_time(lambda: assign_quantiles(values, 10, polarity="higher"))
-        print(f"{'3. PHStatsMethods ph_quantile ungrouped / ours':<58} ratio {theirs / ours:6.1f}x  (goal >= 5x)")
+        print(
+            f"{'3. PHStatsMethods ph_quantile ungrouped / ours':<58} ratio {theirs / ours:6.1f}x  (goal >= 5x)"
+        )
         theirs_g = median_time(lambda: ph_quantile(frame, "v", group_cols="g", nquantiles=4), 1)
         ours_g = median_time(lambda: assign_quantiles(values, 4, polarity="higher", groups=groups))
-        print(f"{'3. PHStatsMethods ph_quantile 1,000 groups / ours':<58} ratio {theirs_g / ours_g:6.1f}x  (goal >= 2x)")
+        print(
+            f"{'3. PHStatsMethods ph_quantile 1,000 groups / ours':<58} ratio {theirs_g / ours_g:6.1f}x  (goal >= 2x)"
+        )
         got = ph_quantile(frame, "v", nquantiles=10)["quantile"].to_numpy(dtype=float)
         mine = assign_quantiles(values, 10, polarity="higher")
         print(f"   assignments that differ from PHStatsMethods: {int((got != mine).sum())}")
@@ -105,9 +133,20 @@ def main() -> None:
     # 4. score with intervals vs a per-row scipy loop (loop timed on 2,000 rows, scaled)
     counts = rng.integers(10, 500, N).astype(float)
     denom = np.full(N, 100_000.0)
-    t = outcomes.hold(counts / denom * 1e5, start="2013/14", periods=["2014/15"], polarity="lower", unit="per_100000")
+    t = outcomes.hold(
+        counts / denom * 1e5,
+        start="2013/14",
+        periods=["2014/15"],
+        polarity="lower",
+        unit="per_100000",
+    )
     actual = (counts * 0.97 / denom * 1e5)[:, None]
-    ours = median_time(lambda: outcomes.score(t, actual, count=counts[:, None], denominator=denom[:, None], method="byar"), 3)
+    ours = median_time(
+        lambda: outcomes.score(
+            t, actual, count=counts[:, None], denominator=denom[:, None], method="byar"
+        ),
+        3,
+    )
     from scipy.stats import norm
 
     def per_row() -> None:
@@ -118,33 +157,57 @@ def main() -> None:
             _ = (lo, hi)
 
     loop = median_time(per_row, 1) * N / rows
-    print(f"{'4. score with Byar intervals vs scipy per-row loop (scaled)':<58} {ours * 1e3:9.1f} ms  vs {loop:6.1f} s  speed-up {loop / ours:,.0f}x")
+    print(
+        f"{'4. score with Byar intervals vs scipy per-row loop (scaled)':<58} {ours * 1e3:9.1f} ms  vs {loop:6.1f} s  speed-up {loop / ours:,.0f}x"
+    )
 
     # 5. import time and the first frameworks.load()
     def import_time(code: str) -> float:
         runs = []
         for _ in range(5):
-            out = subprocess.run([sys.executable, "-c", f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)"],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             runs.append(float(out.stdout))
         return statistics.median(runs)
 
     base = import_time("import numpy, pydantic")
     ours = import_time("import numpy, pydantic, outcomes")
     report("5. import outcomes (+numpy, pydantic) vs numpy, pydantic", ours, base, "goal <= 1.3x")
-    check = subprocess.run([sys.executable, "-c", "import outcomes, sys; print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'pint'}))"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import outcomes, sys; print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'pint'}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     print(f"   scipy/pint loaded by a bare import: {check}")
-    first = import_time("from outcomes import frameworks; [frameworks.load(i) for i in frameworks.available()]")
+    first = import_time(
+        "from outcomes import frameworks; [frameworks.load(i) for i in frameworks.available()]"
+    )
     bare = import_time("import outcomes.models")
-    print(f"{'5. first load of all framework editions':<58} {(first - bare) * 1e3:9.1f} ms  (goal < 50 ms; cached after)")
+    print(
+        f"{'5. first load of all framework editions':<58} {(first - bare) * 1e3:9.1f} ms  (goal < 50 ms; cached after)"
+    )
 
     # 6. peak memory of benchmark 1
     tracemalloc.start()
     result = outcomes.percentage_change(b, -0.032, start="2013/14", end="2018/19")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"{'6. peak memory of percentage_change / output size':<58} {peak / 1e6:9.1f} MB / {result.values.nbytes / 1e6:.1f} MB = {peak / result.values.nbytes:.2f}x  (goal <= 3x)")
+    print(
+        f"{'6. peak memory of percentage_change / output size':<58} {peak / 1e6:9.1f} MB / {result.values.nbytes / 1e6:.1f} MB = {peak / result.values.nbytes:.2f}x  (goal <= 3x)"
+    )
 
 
 if __name__ == "__main__":
