@@ -413,11 +413,15 @@ def _fit(
             for c, k in zip(cells, ks, strict=True)
         ]
         lo, hi, _ = _stab(intervals)
-        value, interval = _plainest(lo, hi), (lo, hi)
+        interval = (lo, hi)
+        # The plainest value must still print every cell whose interval holds the region; at a
+        # region's open edge (x.5 rounds up) it may not, and the middle of the region does.
+        value = _plainest(lo, hi)
+        held = [a <= lo and hi <= z for a, z in intervals]
         if not all(
             _prints(forward(value, k, n, b), c, nd)
-            for c, k in zip(cells, ks, strict=True)
-            if intervals[ks.index(k)][0] <= value <= intervals[ks.index(k)][1]
+            for c, k, h in zip(cells, ks, held, strict=True)
+            if h
         ):
             value = (lo + hi) / 2
     predicted = [forward(value, float(k), n, b) for k in ks]

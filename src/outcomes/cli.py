@@ -157,23 +157,19 @@ def _render(trajectories: dict[str, Any], plan: Any, fmt: str) -> str:
         return write_json(rows)
     if fmt == "md":
         return to_markdown(rows)
+    columns = sorted({p for t in trajectories.values() for p in t.periods})
     table_rows = []
     for key, t in trajectories.items():
-        shown = t.rounded(nd[key]).values.reshape(-1)
+        shown = dict(zip(t.periods, t.rounded(nd[key]).values.reshape(-1), strict=True))
         table_rows.append(
             [
                 key,
                 f"{float(t.baseline):g} ({t.start})",
-                *(f"{v:.{nd[key]}f}" for v in shown),
+                *(f"{shown[p]:.{nd[key]}f}" if p in shown else "" for p in columns),
                 t.rule.describe()[:48],
             ]
         )
-    periods = [str(p) for p in next(iter(trajectories.values())).periods]
-    header = ["measure", "baseline", *periods, "rule"]
-    table_rows = [
-        r if len(r) == len(header) else r[:2] + r[2:-1] + [""] * (len(header) - len(r)) + r[-1:]
-        for r in table_rows
-    ]
+    header = ["measure", "baseline", *(str(p) for p in columns), "rule"]
     return (
         f"{plan.organisation.name} ({plan.organisation.code})"
         + (" - ILLUSTRATIVE" if plan.organisation.illustrative else "")
@@ -239,27 +235,33 @@ def _score_all(plan: Any, trajectories: dict[str, Any], actuals_path: str) -> di
     return scores
 
 
-def _cmd_score(args: argparse.Namespace) -> int:
+def _score_table(scores: dict[str, Any], periods: tuple[str, ...] | None = None) -> str:
+    """One line per measure and period: target, actual, RAG and verdict."""
     from outcomes.io import format_table
+
+    rows = [
+        [
+            key,
+            r["period"],
+            f"{r['target']:.6g}",
+            "missing" if r["actual"] is None else f"{r['actual']:.6g}",
+            r["rag"],
+            r["verdict"],
+        ]
+        for key, score in scores.items()
+        for r in score.to_records()
+        if periods is None or r["period"] in periods
+    ]
+    return format_table(["measure", "period", "target", "actual", "RAG", "verdict"], rows)
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
     from outcomes.plan import load_plan, run_plan
 
     plan = load_plan(args.plan)
     trajectories = run_plan(plan, peers=_peers_from(args, plan))
     scores = _score_all(plan, trajectories, args.actuals)
-    rows = []
-    for key, s in scores.items():
-        for r in s.to_records():
-            rows.append(
-                [
-                    key,
-                    r["period"],
-                    f"{r['target']:.6g}",
-                    "missing" if r["actual"] is None else f"{r['actual']:.6g}",
-                    r["rag"],
-                    r["verdict"],
-                ]
-            )
-    print(format_table(["measure", "period", "target", "actual", "RAG", "verdict"], rows))
+    print(_score_table(scores))
     return 0
 
 
@@ -337,7 +339,6 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from outcomes.io import format_table
     from outcomes.plan import parse_plan, run_plan
     from outcomes.plot import plot_plan
 
@@ -358,21 +359,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     actuals.write_text((folder / "actuals.csv").read_text(encoding="utf-8"), encoding="utf-8")
     scores = _score_all(plan, trajectories, str(actuals))
     print("\nScores against illustrative actuals (missing actuals are GREY, never a miss):")
-    rows = []
-    for key, s in scores.items():
-        for r in s.to_records():
-            if r["period"] in ("2014/15", "2015/16"):
-                rows.append(
-                    [
-                        key,
-                        r["period"],
-                        f"{r['target']:.6g}",
-                        "missing" if r["actual"] is None else f"{r['actual']:.6g}",
-                        r["rag"],
-                        r["verdict"],
-                    ]
-                )
-    print(format_table(["measure", "period", "target", "actual", "RAG", "verdict"], rows))
+    print(_score_table(scores, periods=("2014/15", "2015/16")))
     print()
     print(_premium(plan, scores))
     chart = plot_plan(

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-__all__ = ["format_table", "require_pandas"]
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from outcomes.errors import InputError
+
+__all__ = [
+    "FingertipsData",
+    "FingertipsRecord",
+    "excel_safe",
+    "format_table",
+    "read_actuals",
+    "read_fingertips",
+    "require_pandas",
+    "to_markdown",
+    "trajectory_rows",
+    "write_csv",
+    "write_json",
+    "write_xlsx",
+]
 
 
 def require_pandas() -> Any:
@@ -42,15 +64,6 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 # Fingertips CSV in
 # --------------------------------------------------------------------------------------------
 
-import csv  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-from pydantic import BaseModel, ConfigDict  # noqa: E402
-
-from outcomes.errors import InputError  # noqa: E402
 
 FINGERTIPS_REQUIRED = ("Indicator ID", "Area Code", "Area Type", "Time period", "Value")
 _NUMERIC = {

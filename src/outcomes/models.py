@@ -680,10 +680,6 @@ class Trajectory(BaseModel):
         value = self.values[..., self.index(which)]
         return float(value) if value.ndim == 0 else value
 
-    def __iter__(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
-        for i, p in enumerate(self.periods):
-            yield str(p), self.values[..., i]
-
     def __len__(self) -> int:
         return len(self.periods)
 
@@ -695,12 +691,7 @@ class Trajectory(BaseModel):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Trajectory):
             return NotImplemented
-        return all(
-            np.array_equal(getattr(self, f), getattr(other, f), equal_nan=True)
-            if isinstance(getattr(self, f), np.ndarray)
-            else getattr(self, f) == getattr(other, f)
-            for f in type(self).model_fields
-        )
+        return same_fields(self, other)
 
     def __hash__(self) -> int:
         return hash((self.start, self.periods, self.rule.name))
@@ -781,6 +772,20 @@ class Trajectory(BaseModel):
             f"Trajectory(rule={self.rule.describe()!s}, shape={self.shape}, "
             f"periods={[str(p) for p in self.periods]})"
         )
+
+
+def same_fields(a: BaseModel, b: BaseModel) -> bool:
+    """Field-by-field equality of two models of one type; arrays compare by value (NaN == NaN)."""
+    for name in type(a).model_fields:
+        x, y = getattr(a, name), getattr(b, name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if x is None or y is None:
+                return False
+            if not np.array_equal(x, y, equal_nan=np.asarray(x).dtype.kind == "f"):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def framework_error(path: str, errors: list[dict[str, Any]], raw: Any) -> FrameworkError:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
 from typing import Any, ClassVar, TypeVar
 
 from outcomes.errors import PeriodError
@@ -474,9 +473,3 @@ def financial_years(first: str | Period, last: str | Period) -> tuple[FinancialY
     if b.start_year < a.start_year:
         raise PeriodError(f"last period {str(b)!r} is before first period {str(a)!r}")
     return tuple(FinancialYear(y) for y in range(a.start_year, b.start_year + 1))
-
-
-def iter_steps(start: Period, periods: tuple[Period, ...]) -> Iterator[int]:
-    """Yearly steps from ``start`` to each of ``periods`` (by start year)."""
-    for p in periods:
-        yield start.years_until(p)

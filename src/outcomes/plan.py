@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from outcomes.errors import InputError, OutcomesError
 from outcomes.models import PolarityField, Trajectory
-from outcomes.periods import FinancialYear, Period, period
+from outcomes.periods import FinancialYear, Period
 
 __all__ = ["Plan", "load_plan", "parse_plan", "run_plan"]
 
@@ -272,6 +272,17 @@ def describe_measure(m: MeasurePlan) -> tuple[str, Any, str | None]:
     return name or "measure", polarity, unit
 
 
+# The positional arguments of each rule after the baseline, in order.
+_RULE_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "percentage_change": ("rate",),
+    "to_target": ("target",),
+    "hold": (),
+    "reach_national": ("national",),
+    "quantile_step": ("peers",),
+    "national_or_quantile": ("peers", "national"),
+}
+
+
 def run_plan(plan: Plan, *, peers: dict[str, Any] | None = None) -> dict[str, Trajectory]:
     """Generate every measure's trajectory. ``peers`` (measure key -> values) fills quantile
     rules whose peers are not in the file (e.g. read from a Fingertips export)."""
@@ -280,86 +291,31 @@ def run_plan(plan: Plan, *, peers: dict[str, Any] | None = None) -> dict[str, Tr
     out: dict[str, Trajectory] = {}
     for key, m in plan.measures.items():
         name, polarity, unit = describe_measure(m)
-        start = m.baseline.period
         end = m.end or plan.end
         periods: Any = m.periods
         if periods is None and plan.first is not None:
             periods = [FinancialYear(y) for y in range(plan.first.year, end.year + 1)]
-        r = m.rule
-        common: dict[str, Any] = {"start": start, "periods": periods, "unit": unit, "measure": name}
-        b = m.baseline.value
-        peer_values = getattr(r, "peers", None)
-        if peer_values is None and peers is not None and key in peers:
-            peer_values = peers[key]
-        if isinstance(r, PercentageChangeRule):
-            t = tr.percentage_change(
-                b,
-                r.rate,
-                end=end,
-                compound=r.compound,
-                indexing=r.indexing,
-                polarity=polarity,
-                **common,
-            )
-        elif isinstance(r, ToTargetRule):
-            t = tr.to_target(
-                b,
-                r.target,
-                end=end,
-                profile=r.profile,
-                indexing=r.indexing,
-                polarity=polarity,
-                **common,
-            )
-        elif isinstance(r, HoldRule):
-            t = tr.hold(b, end=end, polarity=polarity, **common)
-        elif isinstance(r, ReachNationalRule):
-            t = tr.reach_national(
-                b,
-                r.national,
-                polarity=polarity,
-                end=end,
-                profile=r.profile,
-                indexing=r.indexing,
-                **common,
-            )
-        else:
-            if peer_values is None:
+        parameters = m.rule.model_dump(exclude={"name"})
+        if "peers" in parameters:
+            if parameters["peers"] is None and peers is not None and key in peers:
+                parameters["peers"] = peers[key]
+            if parameters["peers"] is None:
                 raise InputError(
                     f"measures.{key}.rule.peers: a quantile rule needs peer values "
                     "(in the file or from --peers)"
                 )
-            if isinstance(r, QuantileStepRule):
-                t = tr.quantile_step(
-                    b,
-                    np.asarray(peer_values, dtype=float),
-                    polarity=polarity,
-                    end=end,
-                    quantiles=r.quantiles,
-                    steps=r.steps,
-                    aim=r.aim,
-                    profile=r.profile,
-                    method=r.method,
-                    indexing=r.indexing,
-                    **common,
-                )
-            else:
-                t = tr.national_or_quantile(
-                    b,
-                    np.asarray(peer_values, dtype=float),
-                    r.national,
-                    polarity=polarity,
-                    end=end,
-                    quantiles=r.quantiles,
-                    steps=r.steps,
-                    profile=r.profile,
-                    indexing=r.indexing,
-                    **common,
-                )
-        out[key] = t
+            parameters["peers"] = np.asarray(parameters["peers"], dtype=float)
+        arguments = [parameters.pop(a) for a in _RULE_ARGUMENTS[m.rule.name]]
+        rule = getattr(tr, m.rule.name)
+        out[key] = rule(
+            m.baseline.value,
+            *arguments,
+            start=m.baseline.period,
+            end=end,
+            periods=periods,
+            polarity=polarity,
+            unit=unit,
+            measure=name,
+            **parameters,
+        )
     return out
-
-
-def periods_of(values: list[str]) -> list[Period]:
-    """Parse a list of period labels."""
-    return [period(v) for v in values]

@@ -16,7 +16,7 @@ from outcomes._arrays import as_float_array
 from outcomes.errors import TrajectoryError
 from outcomes.models import Rule, Trajectory
 from outcomes.periods import Period
-from outcomes.trajectories import Profile, to_target
+from outcomes.trajectories import Profile, check_compatible, to_target
 
 __all__ = ["apportion", "roll_up"]
 
@@ -34,17 +34,11 @@ def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
     items = list(trajectories)
     if not items:
         raise TrajectoryError("roll_up needs at least one trajectory")
-    first = items[0]
-    for i, t in enumerate(items[1:], start=1):
-        if t.periods != first.periods or t.start != first.start:
-            raise TrajectoryError(
-                f"member {i} has periods {[str(p) for p in t.periods]} from {t.start}; member 0 "
-                f"has {[str(p) for p in first.periods]} from {first.start}"
-            )
-        if t.unit != first.unit:
-            raise TrajectoryError(f"member {i} has unit {t.unit!r}, member 0 {first.unit!r}")
+    check_compatible(items, "member")
+    for i, t in enumerate(items):
         if t.values.ndim != 1:
             raise TrajectoryError(f"member {i} must be one organisation, got shape {t.shape}")
+    first = items[0]
     return Trajectory.model_construct(
         baseline=np.array([float(t.baseline) for t in items]),
         start=first.start,

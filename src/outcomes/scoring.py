@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import ScoringError
-from outcomes.models import ArrayField, Polarity, PolarityField, Trajectory
+from outcomes.models import ArrayField, Polarity, PolarityField, Trajectory, same_fields
 from outcomes.periods import Period, period
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "score"]
@@ -56,13 +56,6 @@ class Comparison(enum.StrEnum):
     NOT_COMPARED = "NOT_COMPARED"
 
 
-def _strings(values: Any) -> Any:
-    return np.asarray(values).astype(str).tolist()
-
-
-StringArray = Any
-
-
 class Score(BaseModel):
     """Per-period scores for one organisation or many (shape ``organisations + (periods,)``).
 
@@ -94,14 +87,7 @@ class Score(BaseModel):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Score):
             return NotImplemented
-        for name in type(self).model_fields:
-            a, b = getattr(self, name), getattr(other, name)
-            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-                if a is None or b is None or not np.array_equal(a, b, equal_nan=True):
-                    return False
-            elif a != b:
-                return False
-        return True
+        return same_fields(self, other)
 
     def __hash__(self) -> int:
         return hash(self.periods)

@@ -28,6 +28,7 @@ from outcomes.periods import CalendarYear, FinancialYear, Period, period
 
 __all__ = [
     "PROFILES",
+    "check_compatible",
     "composite",
     "cumulative_share",
     "hold",
@@ -653,6 +654,24 @@ def phase(annual: Any, shares: Sequence[float], *, ndigits: int | None = None) -
     return np.asarray(base / scale)
 
 
+def check_compatible(trajectories: Sequence[Trajectory], what: str = "part") -> None:
+    """Raise unless the trajectories share periods, baseline period and unit, and their
+    polarities (where stated) agree: the condition for adding or averaging them."""
+    first = trajectories[0]
+    for i, other in enumerate(trajectories[1:], start=1):
+        if other.periods != first.periods or other.start != first.start:
+            raise TrajectoryError(
+                f"{what} {i} has periods {[str(p) for p in other.periods]} from {other.start}, "
+                f"{what} 0 has {[str(p) for p in first.periods]} from {first.start}"
+            )
+        if other.unit != first.unit:
+            raise TrajectoryError(f"{what} {i} has unit {other.unit!r}, {what} 0 {first.unit!r}")
+        if None not in (other.polarity, first.polarity) and other.polarity != first.polarity:
+            raise TrajectoryError(
+                f"{what} {i} has polarity {other.polarity!r}, {what} 0 {first.polarity!r}"
+            )
+
+
 def composite(parts: Sequence[Trajectory], *, measure: str | None = None) -> Trajectory:
     """Sum the trajectories of a composite measure's parts (e.g. ambition 3's four admission
     rates per 100,000: 2.3.i + 2.3.ii + 3a + 3.2).
@@ -666,23 +685,8 @@ def composite(parts: Sequence[Trajectory], *, measure: str | None = None) -> Tra
     """
     if len(parts) < 2:
         raise TrajectoryError(f"a composite needs two or more parts, got {len(parts)}")
+    check_compatible(parts, "part")
     first = parts[0]
-    for i, part in enumerate(parts[1:], start=1):
-        if part.periods != first.periods or part.start != first.start:
-            raise TrajectoryError(
-                f"part {i} has periods {[str(p) for p in part.periods]} from {part.start}, "
-                f"expected {[str(p) for p in first.periods]} from {first.start}"
-            )
-        if part.unit != first.unit:
-            raise TrajectoryError(f"part {i} has unit {part.unit!r}, expected {first.unit!r}")
-        if (
-            part.polarity is not None
-            and first.polarity is not None
-            and (part.polarity != first.polarity)
-        ):
-            raise TrajectoryError(
-                f"part {i} has polarity {part.polarity!r}, expected {first.polarity!r}"
-            )
     baseline = sum((p.baseline for p in parts), np.zeros(()))
     values = sum((p.values for p in parts), np.zeros(()))
     target = sum((p.target for p in parts), np.zeros(()))
