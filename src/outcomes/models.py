@@ -17,7 +17,7 @@ import enum
 import json
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -552,16 +552,32 @@ def _to_array(value: Any) -> FloatArray:
         raise ValueError(f"expected numbers, got {value!r}") from None
 
 
-def _array_to_json(value: FloatArray) -> Any:
+def _to_text_array(value: Any) -> Any:
+    return np.asarray(value, dtype=str)
+
+
+def _array_to_json(value: Any) -> Any:
     return value.tolist()
 
 
-ArrayField = Annotated[
-    np.ndarray,
-    PlainValidator(_to_array),
-    PlainSerializer(_array_to_json, when_used="json"),
-    WithJsonSchema({"type": ["number", "array"], "description": "number or nested arrays"}),
-]
+def _array_field(validate: Any, json_type: str) -> Any:
+    """A numpy array field: validated by ``validate``, written to JSON as nested lists."""
+    return Annotated[
+        np.ndarray,
+        PlainValidator(validate),
+        PlainSerializer(_array_to_json, when_used="json"),
+        WithJsonSchema(
+            {"type": [json_type, "array"], "description": f"{json_type} or nested arrays"}
+        ),
+    ]
+
+
+if TYPE_CHECKING:  # type checkers see plain arrays; pydantic sees the validators
+    ArrayField = np.ndarray
+    TextArray = np.ndarray
+else:
+    ArrayField = _array_field(_to_array, "number")
+    TextArray = _array_field(_to_text_array, "string")
 
 
 def _jsonable(value: Any) -> Any:

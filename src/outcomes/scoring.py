@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import math
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -19,7 +18,14 @@ from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import ScoringError
-from outcomes.models import ArrayField, Polarity, PolarityField, Trajectory, same_fields
+from outcomes.models import (
+    ArrayField,
+    Polarity,
+    PolarityField,
+    TextArray,
+    Trajectory,
+    same_fields,
+)
 from outcomes.periods import Period, period
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "score"]
@@ -59,7 +65,7 @@ class Comparison(enum.StrEnum):
 class Score(BaseModel):
     """Per-period scores for one organisation or many (shape ``organisations + (periods,)``).
 
-    ``rag`` and ``verdict`` hold the enum values as text arrays; ``available`` is False where the
+    ``rag`` and ``verdict`` are numpy arrays of the enum values' text; ``available`` is False where the
     actual was missing (GREY / NOT_AVAILABLE): such cells are never counted as a miss.
     """
 
@@ -75,8 +81,8 @@ class Score(BaseModel):
     progress: ArrayField
     lower: ArrayField | None = None
     upper: ArrayField | None = None
-    rag: list[Any]
-    verdict: list[Any]
+    rag: TextArray
+    verdict: TextArray
     polarity: PolarityField
     tolerance: float
     tolerance_kind: Literal["absolute", "relative"]
@@ -92,16 +98,6 @@ class Score(BaseModel):
     def __hash__(self) -> int:
         return hash(self.periods)
 
-    @property
-    def rag_array(self) -> Any:
-        """RAG ratings as a numpy array of text."""
-        return np.asarray(self.rag, dtype=object)
-
-    @property
-    def verdict_array(self) -> Any:
-        """Verdicts as a numpy array of text."""
-        return np.asarray(self.verdict, dtype=object)
-
     def summary(self) -> dict[str, Any]:
         """Counts by RAG and by verdict; missing actuals are counted separately.
 
@@ -111,8 +107,8 @@ class Score(BaseModel):
         >>> s.summary()["rag"]
         {'GREEN': 1, 'AMBER': 0, 'RED': 1, 'GREY': 1}
         """
-        rag = Counter(np.asarray(self.rag, dtype=object).ravel().tolist())
-        verdict = Counter(np.asarray(self.verdict, dtype=object).ravel().tolist())
+        rag = dict(zip(*np.unique(self.rag, return_counts=True), strict=True))
+        verdict = dict(zip(*np.unique(self.verdict, return_counts=True), strict=True))
         return {
             "cells": int(np.size(self.actual)),
             "scored": int(np.sum(self.available)),
@@ -125,7 +121,7 @@ class Score(BaseModel):
     def to_records(self) -> list[dict[str, Any]]:
         """Tidy rows: organisation index, period, target, actual, met, gap, progress, RAG, verdict."""
         rows = []
-        rag, verdict = self.rag_array, self.verdict_array
+        rag, verdict = self.rag, self.verdict
         shape = self.target.shape[:-1]
         for idx in np.ndindex(*shape):
             for i, p in enumerate(self.periods):
@@ -213,7 +209,10 @@ def _values(value: Any, name: str) -> FloatArray:
                 ) from None
         return float(v)
 
-    raw = np.asarray(value, dtype=object)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
+        raw = value  # already numbers: nothing to look for
+    else:
+        raw = np.asarray(value, dtype=object)
     if raw.dtype == object and raw.size and any(isinstance(v, str) or v is None for v in raw.flat):
         return np.asarray(np.vectorize(one, otypes=[np.float64])(raw), dtype=np.float64)
     try:
@@ -320,7 +319,7 @@ def score(
     >>> from outcomes import percentage_change
     >>> t = percentage_change(2000.0, -0.032, start="2013", periods=["2014"], polarity="lower")
     >>> s = score(t, [1900.0], lower=[1870.0], upper=[1930.0])
-    >>> s.met.tolist(), s.rag, s.verdict
+    >>> s.met.tolist(), s.rag.tolist(), s.verdict.tolist()
     ([True], ['GREEN'], ['MET_WITH_CONFIDENCE'])
     """
     if not isinstance(trajectory, Trajectory):
@@ -362,13 +361,13 @@ def score(
     near = available & ~met & (gap >= -allowed)
     if amber_progress is not None:
         near |= available & ~met & (progress >= amber_progress)
-    rag = np.full(target.shape, RAG.RED.value, dtype=object)
+    rag = np.full(target.shape, RAG.RED.value, dtype="<U5")
     rag[near] = RAG.AMBER.value
     rag[met] = RAG.GREEN.value
     rag[~available] = RAG.GREY.value
 
     lo, hi, used = _interval(trajectory, actual, lower, upper, count, denominator, conf, method)
-    verdict = np.full(target.shape, Verdict.NO_INTERVAL.value, dtype=object)
+    verdict = np.full(target.shape, Verdict.NO_INTERVAL.value, dtype="<U23")
     if lo is not None and hi is not None:
         good_side = sign * (np.where(sign > 0, lo, hi) - target) >= 0
         bad_side = sign * (np.where(sign > 0, hi, lo) - target) < 0
@@ -389,8 +388,8 @@ def score(
         progress=progress,
         lower=lo,
         upper=hi,
-        rag=rag.tolist(),
-        verdict=verdict.tolist(),
+        rag=rag,
+        verdict=verdict,
         polarity=pol,
         tolerance=float(tolerance),
         tolerance_kind=tolerance_kind,
