@@ -171,3 +171,19 @@ def test_svg_chart(tmp_path: Path) -> None:
     trajectories = run_plan(load_plan(EXAMPLES / "illustrative-hwb.toml"))
     path = plot_plan(trajectories, tmp_path / "bcf.svg")
     assert path.read_text().count("<path") > 10
+
+
+def test_pandas_frames() -> None:
+    pytest.importorskip("pandas")
+    from outcomes.scoring import score
+    from outcomes.trajectories import percentage_change
+
+    data = read_fingertips(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv")
+    frame = data.to_frame()
+    assert len(frame) == 852 and {"area_code", "value", "lower_95"} <= set(frame.columns)
+    t = percentage_change([100.0, 200.0], -0.1, start="2013/14", end="2015/16", polarity="lower")
+    tf = t.to_frame()
+    assert list(tf.columns) == ["baseline period", "baseline", "2014/15", "2015/16"]
+    assert tf["2015/16"].tolist() == pytest.approx([81.0, 162.0])
+    sf = score(t, [[85.0, None], [190.0, 150.0]]).to_frame()
+    assert len(sf) == 4 and sf["rag"].tolist() == ["GREEN", "GREY", "RED", "GREEN"]

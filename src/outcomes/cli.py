@@ -80,7 +80,12 @@ def summary(framework_id: str) -> str:
             )
     elif fw.kind == "bcf":
         for m in fw.metrics:
-            lines.append(f"  {m.id}: {m.name} ({m.unit}, {m.polarity.value} is better)")
+            detail = (
+                "unit and polarity set by the plan"
+                if m.local
+                else f"{m.unit}, {m.polarity.value} is better"
+            )
+            lines.append(f"  {m.id}: {m.name} ({detail})")
         p = fw.payment
         lines.append(
             f"  pay for performance: {p.metric}, minimum reduction "
@@ -351,6 +356,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         "outcomes demo: an ILLUSTRATIVE CCG (made-up numbers), the seven ambitions 2014/15-2018/19"
     )
     print("(ambition 7 has no CCG-level measure, so it has no trajectory)\n")
+    from outcomes import frameworks
+
+    print("The framework catalogue:\n")
+    for framework_id in frameworks.available():
+        print(summary(framework_id) + "\n")
     trajectories = run_plan(plan)
     print(_render(trajectories, plan, "table"))
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="outcomes-demo-"))

@@ -138,6 +138,10 @@ class FingertipsData(BaseModel):
             out.append(r)
         return out
 
+    def to_frame(self) -> Any:
+        """The records as a pandas DataFrame, one row per record (extra ``pandas``)."""
+        return require_pandas().DataFrame([r.model_dump() for r in self.records])
+
     def peers(
         self,
         *,
