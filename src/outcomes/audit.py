@@ -20,8 +20,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import round_half_up
-from outcomes.models import Polarity
 from outcomes.periods import Period, period
+from outcomes.polarity import Polarity
 from outcomes.trajectories import cumulative_share
 
 __all__ = ["AuditReport", "Explanation", "RuleFit", "audit"]

@@ -15,8 +15,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import as_float_array, round_half_up
+from outcomes._fields import ArrayField
 from outcomes.errors import IncentiveError, UnknownCodeError
-from outcomes.models import ArrayField, BCFFramework, QualityPremiumScheme
+from outcomes.models import BCFFramework, QualityPremiumScheme
 
 __all__ = [
     "BCFPaymentResult",

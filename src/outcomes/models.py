@@ -17,7 +17,7 @@ import enum
 import json
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -31,9 +31,11 @@ from pydantic import (
     model_validator,
 )
 
-from outcomes._arrays import FloatArray, round_half_up
-from outcomes.errors import FrameworkError, PeriodError, TrajectoryError, UnknownCodeError
+from outcomes._arrays import round_half_up
+from outcomes._fields import ArrayField, PolarityField, same_fields
+from outcomes.errors import FrameworkError, PeriodError, UnknownCodeError
 from outcomes.periods import FinancialYear, Period, period
+from outcomes.polarity import Polarity
 from outcomes.units import UNITS
 
 __all__ = [
@@ -61,44 +63,6 @@ __all__ = [
 Status = Literal["confirmed", "partly", "unconfirmed"]
 
 
-class Polarity(enum.StrEnum):
-    """Which direction is good. Every indicator states one; every function honours it."""
-
-    HIGHER_IS_BETTER = "higher"
-    LOWER_IS_BETTER = "lower"
-    NO_JUDGEMENT = "none"
-
-    @property
-    def sign(self) -> int:
-        """+1 when higher is better, -1 when lower is better (no judgement has no sign)."""
-        if self is Polarity.NO_JUDGEMENT:
-            raise TrajectoryError("polarity 'none' (no judgement) has no direction of improvement")
-        return 1 if self is Polarity.HIGHER_IS_BETTER else -1
-
-    @classmethod
-    def parse(cls, value: object) -> Polarity:
-        """Accept a Polarity, ``'higher'``/``'lower'``, ``'higher_is_better'``, or the
-        Fingertips wording ``'RAG - High is good'`` / ``'RAG - Low is good'``.
-
-        >>> Polarity.parse("higher_is_better"), Polarity.parse("low")
-        (<Polarity.HIGHER_IS_BETTER: 'higher'>, <Polarity.LOWER_IS_BETTER: 'lower'>)
-        """
-        if isinstance(value, Polarity):
-            return value
-        text = re.sub(r"[^a-z]", " ", str(value).lower()).split()
-        words = set(text)
-        if words & {"higher", "high"} and not words & {"lower", "low"}:
-            return cls.HIGHER_IS_BETTER
-        if words & {"lower", "low"} and not words & {"higher", "high"}:
-            return cls.LOWER_IS_BETTER
-        if words & {"none", "no", "judgement", "neutral"}:
-            return cls.NO_JUDGEMENT
-        raise TrajectoryError(
-            f"polarity must be 'higher' (higher is better) or 'lower' (lower is better), "
-            f"got {value!r}"
-        )
-
-
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
@@ -119,22 +83,6 @@ class Parameter(_Frozen):
     @property
     def confirmed(self) -> bool:
         return self.status == "confirmed"
-
-
-def _polarity(value: object) -> Polarity:
-    return Polarity.parse(value)
-
-
-def _polarity_text(value: Polarity) -> str:
-    return Polarity.parse(value).value
-
-
-PolarityField = Annotated[
-    Polarity,
-    PlainValidator(_polarity),
-    PlainSerializer(_polarity_text),
-    WithJsonSchema({"type": "string", "enum": [p.value for p in Polarity]}),
-]
 
 
 def _check_unit(value: str) -> str:
@@ -543,43 +491,6 @@ class QualityPremiumScheme(_Catalogue):
 # --------------------------------------------------------------------------------------------
 
 
-def _to_array(value: Any) -> FloatArray:
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
-        return value
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"expected numbers, got {value!r}") from None
-
-
-def _to_text_array(value: Any) -> Any:
-    return np.asarray(value, dtype=str)
-
-
-def _array_to_json(value: Any) -> Any:
-    return value.tolist()
-
-
-def _array_field(validate: Any, json_type: str) -> Any:
-    """A numpy array field: validated by ``validate``, written to JSON as nested lists."""
-    return Annotated[
-        np.ndarray,
-        PlainValidator(validate),
-        PlainSerializer(_array_to_json, when_used="json"),
-        WithJsonSchema(
-            {"type": [json_type, "array"], "description": f"{json_type} or nested arrays"}
-        ),
-    ]
-
-
-if TYPE_CHECKING:  # type checkers see plain arrays; pydantic sees the validators
-    ArrayField = np.ndarray
-    TextArray = np.ndarray
-else:
-    ArrayField = _array_field(_to_array, "number")
-    TextArray = _array_field(_to_text_array, "string")
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -788,20 +699,6 @@ class Trajectory(BaseModel):
             f"Trajectory(rule={self.rule.describe()!s}, shape={self.shape}, "
             f"periods={[str(p) for p in self.periods]})"
         )
-
-
-def same_fields(a: BaseModel, b: BaseModel) -> bool:
-    """Field-by-field equality of two models of one type; arrays compare by value (NaN == NaN)."""
-    for name in type(a).model_fields:
-        x, y = getattr(a, name), getattr(b, name)
-        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
-            if x is None or y is None:
-                return False
-            if not np.array_equal(x, y, equal_nan=np.asarray(x).dtype.kind == "f"):
-                return False
-        elif x != y:
-            return False
-    return True
 
 
 def framework_error(path: str, errors: list[dict[str, Any]], raw: Any) -> FrameworkError:

@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from outcomes._fields import PolarityField
 from outcomes.errors import InputError, OutcomesError
-from outcomes.models import PolarityField, Trajectory
+from outcomes.models import Trajectory
 from outcomes.periods import FinancialYear, Period
 
 __all__ = ["Plan", "load_plan", "parse_plan", "run_plan"]

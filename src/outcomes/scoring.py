@@ -17,16 +17,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import FloatArray, as_float_array
+from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes.errors import ScoringError
-from outcomes.models import (
-    ArrayField,
-    Polarity,
-    PolarityField,
-    TextArray,
-    Trajectory,
-    same_fields,
-)
+from outcomes.models import Trajectory
 from outcomes.periods import Period, period
+from outcomes.polarity import Polarity
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "score"]
 

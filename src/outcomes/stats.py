@@ -24,7 +24,7 @@ import numpy as np
 
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import OutcomesError, ScoringError, TrajectoryError
-from outcomes.models import Polarity
+from outcomes.polarity import Polarity
 
 __all__ = [
     "Interval",
