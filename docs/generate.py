@@ -1,128 +1,213 @@
-"""Generate the reference pages from the code and the data files (run by `make docs`)."""
+"""Generate the reference pages from the code and the data files (run by `make docs`).
+
+Everything here is generated from one place each: rule pages and the rule table from the rule
+registry (`outcomes.rules`), framework pages from the catalogue's data files, the CLI page from
+the argument parser, the plan-file reference from the plan model and the registry. The Rules
+section of `mkdocs.yml` is rewritten between its markers, so a new rule needs no edit here.
+"""
 
 from __future__ import annotations
 
 import inspect
 import io
-import json
+import re
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
-from outcomes import frameworks, trajectories
+from outcomes import catalogue, rules
 from outcomes.cli import _parser
-from outcomes.plan import Plan
+from outcomes.rules import INVARIANTS, phase
 
 DOCS = Path(__file__).parent
-RULES = [
-    "percentage_change",
-    "to_target",
-    "quantile_step",
-    "reach_national",
-    "national_or_quantile",
-    "hold",
-    "phase",
-]
+MKDOCS = DOCS.parent / "mkdocs.yml"
 
 
-def rule_pages() -> None:
-    for name in RULES:
-        func = getattr(trajectories, name)
-        doc = inspect.getdoc(func) or ""
-        signature = f"{name}{inspect.signature(func)}".replace("'", '"')
-        text = f"# `{name}`\n\n```python\n{signature}\n```\n\n"
-        text += doc.replace(">>> ", "").replace("... ", "") + "\n"
-        (DOCS / "rules" / f"{name}.md").write_text(text)
+def _doc_to_markdown(doc: str) -> str:
+    """A numpydoc docstring as Markdown: sections as headings, examples as Python code blocks,
+    Sphinx roles as code."""
+    doc = re.sub(r":(?:func|class|mod|data|meth|attr):`~?([^`]+)`", r"`\1`", doc)
+    out: list[str] = []
+    lines = doc.splitlines()
+    i = 0
+    in_code = False
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if re.fullmatch(r"-{3,}", nxt.strip()) and line.strip():
+            if in_code:
+                out.append("```")
+                in_code = False
+            out.append(f"**{line.strip()}**")
+            out.append("")
+            i += 2
+            continue
+        if line.lstrip().startswith(">>> "):
+            if not in_code:
+                out.append("```python")
+                in_code = True
+            out.append(line.lstrip()[4:])
+        elif line.lstrip().startswith("... ") and in_code:
+            out.append(line.lstrip()[4:])
+        elif in_code and line.strip():
+            out.append("# " + line.strip())  # the printed result
+        else:
+            if in_code:
+                out.append("```")
+                in_code = False
+            out.append(line)
+        i += 1
+    if in_code:
+        out.append("```")
+    return "\n".join(out)
 
 
-def framework_pages() -> None:
-    for fid in frameworks.available():
-        fw = frameworks.load(fid)
+def _type_name(annotation: Any) -> str:
+    text = str(annotation) if getattr(annotation, "__args__", None) else None
+    text = text or getattr(annotation, "__name__", None) or str(annotation)
+    return text.replace("typing.", "").replace("NoneType", "None")
+
+
+def _signature(name: str, function: Any) -> str:
+    """A signature as it reads in code, one parameter a line (annotations without quotes)."""
+    parts = []
+    star = False
+    for p in inspect.signature(function).parameters.values():
+        if p.kind is p.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        text = p.name + (f": {p.annotation}" if p.annotation is not p.empty else "")
+        if p.default is not p.empty:
+            text += f" = {p.default!r}"
+        parts.append(text)
+    returns = inspect.signature(function).return_annotation
+    return f"{name}(\n    " + ",\n    ".join(parts) + f",\n) -> {returns}"
+
+
+def _parameter_table(spec: rules.RuleSpec) -> list[str]:
+    rows = ["| parameter | type | default | meaning |", "|---|---|---|---|"]
+    for name, field in spec.parameters.model_fields.items():
+        default = "required" if field.is_required() else f"`{field.default!r}`"
+        kind = _type_name(field.annotation).replace("|", "or")
+        rows.append(f"| `{name}` | {kind} | {default} | {field.description or ''} |")
+    return rows
+
+
+def rule_pages() -> list[str]:
+    """One page per registered rule (and `phase`), and the rule table on the index page."""
+    folder = DOCS / "rules"
+    for old in folder.glob("*.md"):
+        if old.name != "index.md":
+            old.unlink()
+    names = []
+    for spec in rules.specs():
+        signature = _signature(spec.name, spec.function)
+        invariants = ", ".join(f"{k} ({INVARIANTS[k]})" for k in sorted(spec.invariants)) or "none"
+        text = [
+            f"# `{spec.name}`",
+            "",
+            spec.summary[0].upper() + spec.summary[1:] + ".",
+            "",
+            "```python",
+            signature,
+            "```",
+            "",
+            "## In a plan file",
+            "",
+            "```toml",
+            f'rule = {{ name = "{spec.name}", ... }}',
+            "```",
+            "",
+            *_parameter_table(spec),
+            "",
+            f"**Invariants** (checked by `outcomes.testing.assert_trajectory_invariants`): {invariants}.",
+            "",
+            "**Audit:** "
+            + (
+                ", ".join(f"`{f.label}`" for f in spec.audit)
+                + " forms, fitted by their closed-form inverse."
+                if spec.audit
+                else "not fitted by the audit."
+            ),
+            "",
+            "## Reference",
+            "",
+            _doc_to_markdown(inspect.getdoc(spec.function) or ""),
+            "",
+        ]
+        (folder / f"{spec.name}.md").write_text("\n".join(text))
+        names.append(spec.name)
+    doc = _doc_to_markdown(inspect.getdoc(phase) or "")
+    (folder / "phase.md").write_text(
+        f"# `phase`\n\n```python\n{_signature('phase', phase)}\n```\n\n{doc}\n"
+    )
+    names.append("phase")
+    index = (folder / "index.md").read_text()
+    table = ["| rule | what it does | parameters |", "|---|---|---|"]
+    for spec in rules.specs():
+        params = ", ".join(f"`{n}`" for n in spec.parameters.model_fields) or "none"
+        table.append(f"| [`{spec.name}`]({spec.name}.md) | {spec.summary} | {params} |")
+    index = re.sub(
+        r"<!-- rules:start -->.*<!-- rules:end -->",
+        "<!-- rules:start -->\n" + "\n".join(table) + "\n<!-- rules:end -->",
+        index,
+        flags=re.S,
+    )
+    (folder / "index.md").write_text(index)
+    return names
+
+
+def framework_pages() -> list[str]:
+    """One page per catalogue edition: its entries, what is not confirmed, its sources."""
+    folder = DOCS / "frameworks"
+    for old in folder.glob("*.md"):
+        old.unlink()
+    ids = []
+    for fid in catalogue.available():
+        fw = catalogue.load(fid)
         lines = [
             f"# {fw.title}",
             "",
-            f"Data file: `src/outcomes/frameworks/{fid}.toml`. "
-            "Status: **confirmed**, **partly** (adjacent edition) or **unconfirmed** "
-            "(background knowledge only).",
+            f"Edition `{fid}` (kind `{fw.kind}`), data file "
+            f"`src/outcomes/catalogue/data/{fid}.toml`. Every fact has a status: **confirmed**, "
+            "**partly** (a secondary source or an adjacent edition) or **unconfirmed** "
+            "(background knowledge only); results that use an unconfirmed fact say so.",
             "",
         ]
         if fw.description:
-            lines += [fw.description, ""]
-        if fw.kind == "nhsof":
-            for d in fw.domains:
-                lines += [
-                    f"## Domain {d.number}: {d.title}",
-                    "",
-                    "| code | indicator | level | unit | better | cross-references | status |",
-                    "|---|---|---|---|---|---|---|",
-                ]
-                for i in fw.indicators_in(d.number):
-                    xref = ", ".join(i.cross_references)
-                    if xref and i.cross_references_status != "confirmed":
-                        xref += f" ({i.cross_references_status})"
-                    lines.append(
-                        f"| {i.code} | {i.name} | {i.level} | {i.unit} | "
-                        f"{i.polarity.value} | {xref} | {i.status} |"
-                    )
-                lines.append("")
-        elif fw.kind == "ambitions":
-            lines += [
-                "| # | ambition | domains | measure | indicators | unit | better | status |",
-                "|---|---|---|---|---|---|---|---|",
-            ]
-            for a in fw.ambitions:
-                m = a.measure
-                lines.append(
-                    f"| {a.number} | {a.title} | {', '.join(map(str, a.domains))} | "
-                    f"{m.name} | {' + '.join(m.indicators) or '-'} | {m.unit} | "
-                    f"{m.polarity.value} | {m.status} |"
-                )
-            lines += ["", "## Expectations", ""]
-            for key, p in fw.expectations.items():
-                lines.append(f"- `{key}` = {p.value:g} ({p.status}): {p.note or ''}")
-        elif fw.kind == "bcf":
-            lines += [
-                "| id | metric | unit | denominator | better | status |",
-                "|---|---|---|---|---|---|",
-            ]
-            for m in fw.metrics:
-                lines.append(
-                    f"| {m.id} | {m.name} | {m.unit} | {m.denominator or ''} | "
-                    f"{m.polarity.value} | {m.status} |"
-                )
-            p = fw.payment
-            lines += [
-                "",
-                "## Pay for performance",
-                "",
-                p.description,
-                "",
-                f"- minimum reduction {p.minimum_reduction.value:.1%} "
-                f"({p.minimum_reduction.status})",
-                f"- cost per admission GBP {p.cost_per_admission.value:,.0f} "
-                f"({p.cost_per_admission.status}): {p.cost_per_admission.note}",
-            ]
-        else:
-            lines += [
-                f"Value per head: GBP {fw.value_per_head.value:g} "
-                f"({fw.value_per_head.status}). Constitution reduction: "
-                f"{fw.constitution_reduction.value:.0%} per standard missed "
-                f"({fw.constitution_reduction.status}).",
-                "",
-                "| id | measure | weight | weight status | rule |",
-                "|---|---|---|---|---|",
-            ]
-            for m in fw.measures:
-                lines.append(
-                    f"| {m.id} | {m.name} | {m.weight:.0%} | {m.weight_status} | {m.rule} |"
-                )
+            lines += [fw.description.strip(), ""]
+        lines += [
+            f"## {fw.entry_kind.capitalize()}",
+            "",
+            "| code | name | unit | better | status | detail |",
+            "|---|---|---|---|---|---|",
+        ]
+        for e in fw.entries():
+            lines.append(
+                f"| {e.code} | {e.name} | {e.unit or ''} | "
+                f"{e.polarity.value if e.polarity else ''} | {e.status} | "
+                f"{e.detail.replace('|', '/')} |"
+            )
+        unconfirmed = fw.unconfirmed()
+        lines += ["", f"## Not confirmed ({len(unconfirmed)})", ""]
+        lines += [f"- `{u}`" for u in unconfirmed] or ["Every fact is confirmed."]
         lines += ["", "## Sources", ""]
         lines += [f"- **{k}**: {v}" for k, v in fw.sources.items()]
-        (DOCS / "frameworks" / f"{fid}.md").write_text("\n".join(lines) + "\n")
+        (folder / f"{fid}.md").write_text("\n".join(lines) + "\n")
+        ids.append(fid)
+    return ids
 
 
 def cli_page() -> None:
     parser = _parser()
-    out = ["# CLI reference", "", "Exit codes: 0 ok, 1 problems in the inputs, 2 usage.", ""]
+    out = [
+        "# CLI reference",
+        "",
+        "Exit codes: 0 ok; 1 problems in the inputs (all listed) or flagged cells; 2 usage. "
+        "Output follows the `-o` suffix (`.csv`, `.json`, `.md`, `.xlsx`); `-o -` is standard "
+        "output; an input file is never overwritten.",
+        "",
+    ]
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         parser.print_help()
@@ -137,32 +222,44 @@ def cli_page() -> None:
 
 
 def plan_page() -> None:
-    example = (DOCS.parent / "examples" / "illustrative-ccg.toml").read_text()
-    text = [
-        "# Plan-file reference",
-        "",
-        "A plan file is TOML. Every problem is reported at once with its key path, e.g. "
-        "`measures.pyll.rule.rate: must be > -1 (a fall of less than 100%), got -1.5`.",
-        "",
-        "## Example",
-        "",
-        "```toml",
-        example.rstrip(),
-        "```",
-        "",
-        "## JSON Schema (generated from the model)",
-        "",
-        "```json",
-        json.dumps(Plan.model_json_schema(), indent=2),
-        "```",
+    """The plan-file reference: prose, then a table per rule from the registry."""
+    head = (DOCS / "plan-files.intro.md").read_text()
+    parts = [head.rstrip(), "", "## Rules and their parameters", ""]
+    parts += [
+        "Every parameter a rule function takes, a plan file can set; these tables are generated "
+        "from the rule registry.",
         "",
     ]
-    (DOCS / "plan-files.md").write_text("\n".join(text))
+    for spec in rules.specs():
+        parts += [f"### `{spec.name}`", "", spec.summary[0].upper() + spec.summary[1:] + ".", ""]
+        parts += _parameter_table(spec)
+        if spec.inputs:
+            parts += ["", f"`{'`, `'.join(spec.inputs)}` may instead come from data (see Peers)."]
+        parts += [""]
+    (DOCS / "plan-files.md").write_text("\n".join(parts) + "\n")
+
+
+def nav(rule_names: list[str], framework_ids: list[str]) -> None:
+    """Rewrite the generated parts of mkdocs.yml's nav."""
+    text = MKDOCS.read_text()
+    rule_lines = ["      - Overview: rules/index.md"] + [
+        f"      - {n}: rules/{n}.md" for n in rule_names
+    ]
+    fw_lines = [f"      - {catalogue.load(f).title}: frameworks/{f}.md" for f in framework_ids]
+    for marker, lines in (("rules", rule_lines), ("frameworks", fw_lines)):
+        text = re.sub(
+            rf"( *# {marker}:start\n).*?( *# {marker}:end)",
+            lambda m, lines=lines: m.group(1) + "\n".join(lines) + "\n" + m.group(2),
+            text,
+            flags=re.S,
+        )
+    MKDOCS.write_text(text)
 
 
 if __name__ == "__main__":
-    rule_pages()
-    framework_pages()
+    names = rule_pages()
+    ids = framework_pages()
     cli_page()
     plan_page()
-    print("generated rule, framework, CLI and plan-file pages")
+    nav(names, ids)
+    print("generated rule, framework, CLI and plan-file pages and the nav")

@@ -236,7 +236,7 @@ def test_weights_must_sum_to_100_percent(tmp_path: Path) -> None:
 
 
 def test_user_file_round_trip_and_syntax_errors(tmp_path: Path) -> None:
-    shipped = Path(frameworks.__file__).parent / "bcf-2015-16.toml"
+    shipped = Path(frameworks.__file__).parent / "catalogue" / "data" / "bcf-2015-16.toml"
     mine = tmp_path / "bcf-copy.toml"
     mine.write_text(shipped.read_text())
     assert frameworks.load_file(mine) == frameworks.load("bcf-2015-16")
@@ -251,7 +251,7 @@ def test_user_file_round_trip_and_syntax_errors(tmp_path: Path) -> None:
 
 
 def test_ambition_indicators_must_exist(tmp_path: Path) -> None:
-    shipped = Path(frameworks.__file__).parent / "ambitions-2014-19.toml"
+    shipped = Path(frameworks.__file__).parent / "catalogue" / "data" / "ambitions-2014-19.toml"
     mine = tmp_path / "amb.toml"
     mine.write_text(shipped.read_text().replace('indicators = ["1a"]', 'indicators = ["1z"]'))
     with pytest.raises(FrameworkError, match=r"ambitions\[1\].*1z"):
@@ -259,7 +259,7 @@ def test_ambition_indicators_must_exist(tmp_path: Path) -> None:
 
 
 def test_sources_must_be_listed(tmp_path: Path) -> None:
-    shipped = Path(frameworks.__file__).parent / "bcf-2015-16.toml"
+    shipped = Path(frameworks.__file__).parent / "catalogue" / "data" / "bcf-2015-16.toml"
     mine = tmp_path / "bcf.toml"
     mine.write_text(shipped.read_text().replace('sources = ["S43"]', 'sources = ["S99"]'))
     with pytest.raises(FrameworkError, match="S99"):

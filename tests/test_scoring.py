@@ -109,15 +109,15 @@ def test_bad_input() -> None:
         score(t, [1.0, 2.0], lower=[0, 0], upper=[2, 3], confidence=95)
     with pytest.raises(ScoringError, match="count must be >= 0"):
         score(
-            hold(1.0, start="2013/14", end="2014/15", polarity="lower", unit="percent"),
-            [1.0],
+            hold(10.0, start="2013/14", end="2014/15", polarity="lower", unit="percent"),
+            [10.0],
             count=[-1],
             denominator=[10],
         )
     with pytest.raises(ScoringError, match="<= denominator"):
         score(
-            hold(1.0, start="2013/14", end="2014/15", polarity="lower", unit="percent"),
-            [1.0],
+            hold(10.0, start="2013/14", end="2014/15", polarity="lower", unit="percent"),
+            [10.0],
             count=[11],
             denominator=[10],
         )

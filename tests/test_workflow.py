@@ -112,9 +112,9 @@ def test_cli_plan_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_cli_formats_and_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = str(EXAMPLES / "illustrative-hwb.toml")
     assert main(["plan", plan, "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["organisation"] == "E99999999"
+    assert json.loads(capsys.readouterr().out)["targets"][0]["organisation"] == "E99999999"
     assert main(["plan", plan, "--format", "md"]) == 0
-    assert capsys.readouterr().out.startswith("| organisation |")
+    assert capsys.readouterr().out.startswith("## targets\n\n| organisation |")
     pytest.importorskip("openpyxl")
     book = tmp_path / "plan.xlsx"
     assert main(["plan", plan, "-o", str(book)]) == 0
@@ -123,7 +123,8 @@ def test_cli_formats_and_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     wb = load_workbook(book)
     assert {"targets", "provenance", "reablement"} <= set(wb.sheetnames)
     assert isinstance(wb["reablement"]["C2"].value, float)
-    assert wb["reablement"]["C2"].number_format == "0.0"
+    assert wb["reablement"]["C2"].number_format == "#,##0.0"
+    assert wb["reablement"]["A2"].value == "E99999999"
 
 
 def test_cli_score_premium_audit_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
@@ -180,10 +181,19 @@ def test_pandas_frames() -> None:
 
     data = read_fingertips(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv")
     frame = data.to_frame()
-    assert len(frame) == 852 and {"area_code", "value", "lower_95"} <= set(frame.columns)
+    assert len(frame) == 852 and {"Area Code", "Value", "Lower CI 95.0 limit"} <= set(frame.columns)
     t = percentage_change([100.0, 200.0], -0.1, start="2013/14", end="2015/16", polarity="lower")
     tf = t.to_frame()
-    assert list(tf.columns) == ["baseline period", "baseline", "2014/15", "2015/16"]
-    assert tf["2015/16"].tolist() == pytest.approx([81.0, 162.0])
+    assert list(tf.columns) == [
+        "organisation",
+        "organisation_name",
+        "measure",
+        "unit",
+        "period",
+        "baseline_period",
+        "baseline",
+        "target",
+    ]
+    assert tf[tf["period"] == "2015/16"]["target"].tolist() == pytest.approx([81.0, 162.0])
     sf = score(t, [[85.0, None], [190.0, 150.0]]).to_frame()
     assert len(sf) == 4 and sf["rag"].tolist() == ["GREEN", "GREY", "RED", "GREEN"]

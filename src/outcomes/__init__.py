@@ -15,19 +15,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from outcomes._version import __version__
 
 _EXPORTS: dict[str, str] = {
     # errors
     "OutcomesError": "outcomes.errors",
+    "OutcomesWarning": "outcomes.errors",
     "PeriodError": "outcomes.errors",
     "UnitError": "outcomes.errors",
+    "UnitWarning": "outcomes.errors",
     "FrameworkError": "outcomes.errors",
     "UnknownCodeError": "outcomes.errors",
     "TrajectoryError": "outcomes.errors",
     "ScoringError": "outcomes.errors",
     "IncentiveError": "outcomes.errors",
     "InputError": "outcomes.errors",
+    "OutputError": "outcomes.errors",
     # periods
     "period": "outcomes.periods",
     "Period": "outcomes.periods",
@@ -35,19 +38,22 @@ _EXPORTS: dict[str, str] = {
     "CalendarYear": "outcomes.periods",
     "Quarter": "outcomes.periods",
     "Month": "outcomes.periods",
-    # models
-    "Polarity": "outcomes.models",
-    "Trajectory": "outcomes.models",
-    "Rule": "outcomes.models",
-    # trajectories
-    "percentage_change": "outcomes.trajectories",
-    "to_target": "outcomes.trajectories",
-    "quantile_step": "outcomes.trajectories",
-    "reach_national": "outcomes.trajectories",
-    "national_or_quantile": "outcomes.trajectories",
-    "hold": "outcomes.trajectories",
-    "phase": "outcomes.trajectories",
-    "composite": "outcomes.trajectories",
+    # polarity
+    "Polarity": "outcomes.polarity",
+    # trajectory
+    "Trajectory": "outcomes.trajectory",
+    "Rule": "outcomes.trajectory",
+    # rules
+    "percentage_change": "outcomes.rules",
+    "to_target": "outcomes.rules",
+    "quantile_step": "outcomes.rules",
+    "reach_national": "outcomes.rules",
+    "national_or_quantile": "outcomes.rules",
+    "hold": "outcomes.rules",
+    "two_phase": "outcomes.rules",
+    "phase": "outcomes.rules",
+    "composite": "outcomes.rules",
+    "RuleSpec": "outcomes.rules",
     # stats
     "quantile_bounds": "outcomes.stats",
     "assign_quantiles": "outcomes.stats",
@@ -56,31 +62,56 @@ _EXPORTS: dict[str, str] = {
     "byar": "outcomes.stats",
     "rate_ci": "outcomes.stats",
     "dsr_ci": "outcomes.stats",
-    # scoring and incentives
+    "Interval": "outcomes.stats",
+    # scoring
     "score": "outcomes.scoring",
     "Score": "outcomes.scoring",
     "compare_to_goal": "outcomes.scoring",
+    # incentives
     "quality_premium": "outcomes.incentives",
     "bcf_performance_payment": "outcomes.incentives",
-    # assurance
+    # audit
     "audit": "outcomes.audit",
+    "audit_table": "outcomes.audit",
+    # rollup
     "roll_up": "outcomes.rollup",
     "apportion": "outcomes.rollup",
+    # workflow
+    "run_plan": "outcomes.workflow",
+    "score_plan": "outcomes.workflow",
+    "premium": "outcomes.workflow",
+    "select_peers": "outcomes.workflow",
+    "load_plan": "outcomes.workflow",
+    "parse_plan": "outcomes.workflow",
+    "Plan": "outcomes.workflow",
+    "PlanTargets": "outcomes.workflow",
+    "PlanScores": "outcomes.workflow",
+    "PeerSet": "outcomes.workflow",
+    # io
+    "read_fingertips": "outcomes.io",
+    "read_actuals": "outcomes.io",
+    "read_baselines": "outcomes.io",
 }
 _SUBMODULES = {
     "errors",
     "periods",
     "units",
-    "models",
+    "polarity",
+    "catalogue",
     "frameworks",
-    "stats",
+    "models",
+    "trajectory",
+    "rules",
     "trajectories",
+    "stats",
     "scoring",
     "incentives",
     "audit",
     "rollup",
-    "io",
+    "workflow",
     "plan",
+    "io",
+    "frames",
     "testing",
     "plot",
     "cli",
@@ -89,33 +120,50 @@ _SUBMODULES = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from outcomes.audit import audit
+    from outcomes.audit import (
+        audit,
+        audit_table,
+    )
     from outcomes.errors import (
         FrameworkError,
         IncentiveError,
         InputError,
         OutcomesError,
+        OutcomesWarning,
+        OutputError,
         PeriodError,
         ScoringError,
         TrajectoryError,
         UnitError,
+        UnitWarning,
         UnknownCodeError,
     )
-    from outcomes.incentives import bcf_performance_payment, quality_premium
-    from outcomes.models import Polarity, Rule, Trajectory
-    from outcomes.periods import CalendarYear, FinancialYear, Month, Period, Quarter, period
-    from outcomes.rollup import apportion, roll_up
-    from outcomes.scoring import Score, compare_to_goal, score
-    from outcomes.stats import (
-        assign_quantiles,
-        byar,
-        dsr_ci,
-        poisson_exact,
-        quantile_bounds,
-        rate_ci,
-        wilson,
+    from outcomes.incentives import (
+        bcf_performance_payment,
+        quality_premium,
     )
-    from outcomes.trajectories import (
+    from outcomes.io import (
+        read_actuals,
+        read_baselines,
+        read_fingertips,
+    )
+    from outcomes.periods import (
+        CalendarYear,
+        FinancialYear,
+        Month,
+        Period,
+        Quarter,
+        period,
+    )
+    from outcomes.polarity import (
+        Polarity,
+    )
+    from outcomes.rollup import (
+        apportion,
+        roll_up,
+    )
+    from outcomes.rules import (
+        RuleSpec,
         composite,
         hold,
         national_or_quantile,
@@ -124,6 +172,38 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         quantile_step,
         reach_national,
         to_target,
+        two_phase,
+    )
+    from outcomes.scoring import (
+        Score,
+        compare_to_goal,
+        score,
+    )
+    from outcomes.stats import (
+        Interval,
+        assign_quantiles,
+        byar,
+        dsr_ci,
+        poisson_exact,
+        quantile_bounds,
+        rate_ci,
+        wilson,
+    )
+    from outcomes.trajectory import (
+        Rule,
+        Trajectory,
+    )
+    from outcomes.workflow import (
+        PeerSet,
+        Plan,
+        PlanScores,
+        PlanTargets,
+        load_plan,
+        parse_plan,
+        premium,
+        run_plan,
+        score_plan,
+        select_peers,
     )
 
 

@@ -1,57 +1,170 @@
-"""Array helpers shared by the numeric modules (validation, half-up rounding)."""
+"""Array helpers shared by the numeric modules: validation that names the field, broadcasting
+that names the shapes, half-up rounding, and the 0-d-array-to-float rule.
+
+Every public numeric function accepts scalars or arrays; inputs pass through
+:func:`as_float_array` (typed errors for text, huge integers, non-finite values), several inputs
+through :func:`broadcast` (a mismatch names both fields and both shapes), and results leave
+through :func:`scalar_or_array` (a 0-d result is a Python float) after
+:func:`check_finite_result` (finite input never gives a silent ``inf``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import numbers
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from outcomes.errors import OutcomesError
 
+__all__ = [
+    "FloatArray",
+    "as_float_array",
+    "broadcast",
+    "check_finite_result",
+    "check_ndigits",
+    "round_half_up",
+    "scalar_or_array",
+]
+
 FloatArray = npt.NDArray[np.float64]
 
 
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def as_float_array(
-    value: Any,
+    value: object,
     name: str,
     *,
     error: type[OutcomesError],
     finite: bool = True,
     nonnegative: bool = False,
 ) -> FloatArray:
-    """``value`` as a float array; raise ``error`` naming ``name`` and the bad value."""
+    """``value`` as a float array; raise ``error`` naming ``name`` and the bad value.
+
+    Text, ``None`` in place of a number, complex numbers and integers too large for a float all
+    raise ``error``; so do NaN and infinities unless ``finite=False`` (then NaN means missing,
+    and only infinities raise), and negative values when ``nonnegative``.
+
+    >>> as_float_array([1, 2.5], "baseline", error=OutcomesError).tolist()
+    [1.0, 2.5]
+    >>> as_float_array(10**400, "baseline", error=OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: baseline must be numbers within the range of a float, got a number of 401 digits
+    """
+    if isinstance(value, bool | np.bool_):
+        raise error(f"{name} must be numbers, got {value!r}")
     try:
         array = np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        digits = len(str(value)) if isinstance(value, numbers.Integral) else None
+        got = f"a number of {digits} digits" if digits else "a number too large for a float"
+        raise error(f"{name} must be numbers within the range of a float, got {got}") from None
     except (TypeError, ValueError):
-        raise error(f"{name} must be numbers, got {value!r}") from None
-    if finite:
-        bad = ~np.isfinite(array)
-        if bad.any():
-            first = array[bad].flat[0] if array.ndim else array
-            where = f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}" if array.ndim else ""
-            raise error(f"{name} must be finite, got {float(first)!r}{where}")
-    if nonnegative and (array < 0).any():
-        first = array[array < 0].flat[0] if array.ndim else array
-        raise error(f"{name} must be >= 0, got {float(first)!r}")
+        raise error(f"{name} must be numbers, got {_shown(value)}") from None
+    bad = np.isinf(array) if not finite else ~np.isfinite(array)
+    if bad.any():
+        first = array[bad].flat[0] if array.ndim else array
+        where = f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}" if array.ndim else ""
+        what = "finite" if finite else "finite or missing (NaN)"
+        raise error(f"{name} must be {what}, got {float(first)!r}{where}")
+    if nonnegative:
+        negative = array < 0
+        if negative.any():
+            first = array[negative].flat[0] if array.ndim else array
+            raise error(f"{name} must be >= 0, got {float(first)!r}")
     return array
 
 
-def round_half_up(values: Any, ndigits: int = 0) -> Any:
+def broadcast(error: type[OutcomesError], **arrays: FloatArray) -> tuple[FloatArray, ...]:
+    """Broadcast named arrays together; a mismatch raises ``error`` naming every field's shape.
+
+    >>> a, b = broadcast(OutcomesError, count=np.zeros(3), denominator=np.ones(()))
+    >>> b.shape
+    (3,)
+    >>> broadcast(OutcomesError, count=np.zeros(3), denominator=np.ones(2))
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: shapes do not match: count has shape (3,), denominator has shape (2,)
+    """
+    try:
+        shape = np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shown = ", ".join(f"{k} has shape {np.shape(v)}" for k, v in arrays.items())
+        raise error(f"shapes do not match: {shown}") from None
+    return tuple(np.broadcast_to(a, shape) for a in arrays.values())
+
+
+def check_finite_result(
+    result: FloatArray, what: str, error: type[OutcomesError], hint: str = ""
+) -> None:
+    """Raise when finite inputs gave a non-finite result (an overflow), instead of returning it.
+
+    >>> check_finite_result(np.array([1.0, np.inf]), "the targets", OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: the targets overflow (not finite) at index (1,); the inputs are too large
+    """
+    bad = ~np.isfinite(result)
+    if bad.any():
+        where = f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}" if result.ndim else ""
+        raise error(f"{what} overflow (not finite){where}; {hint or 'the inputs are too large'}")
+
+
+def check_ndigits(ndigits: object, error: type[OutcomesError], name: str = "ndigits") -> int:
+    """A number of decimal places: a whole number from 0 to 12 (a float has ~15 digits).
+
+    >>> check_ndigits(400, OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: ndigits must be a whole number from 0 to 12, got 400
+    """
+    if isinstance(ndigits, bool) or not isinstance(ndigits, int | np.integer):
+        raise error(f"{name} must be a whole number from 0 to 12, got {_shown(ndigits)}")
+    if not 0 <= int(ndigits) <= 12:
+        raise error(f"{name} must be a whole number from 0 to 12, got {ndigits!r}")
+    return int(ndigits)
+
+
+@overload
+def scalar_or_array(array: float) -> float: ...
+@overload
+def scalar_or_array(array: FloatArray) -> float | FloatArray: ...
+def scalar_or_array(array: float | FloatArray) -> float | FloatArray:
+    """A 0-d result as a Python float, anything else as the array (the one rule for outputs).
+
+    >>> scalar_or_array(np.asarray(2.5)), scalar_or_array(np.asarray([2.5]))
+    (2.5, array([2.5]))
+    """
+    if np.ndim(array) == 0:
+        return float(array)
+    return np.asarray(array)
+
+
+def round_half_up(values: npt.ArrayLike, ndigits: int = 0) -> Any:
     """Round half away from zero to ``ndigits`` places, as Excel's ROUND and the NHS tables do.
 
     Python's ``round`` and numpy's ``around`` round half to even (2.5 -> 2); published tables
     round half up (2.5 -> 3). A tolerance of a few units in the last place treats a binary
-    representation just below a half (2.675 is stored as 2.67499999...) as the half it was typed as.
+    representation just below a half (2.675 is stored as 2.67499999...) as the half it was typed
+    as. NaN stays NaN (missing stays missing). A scalar gives a float, an array an array.
 
     >>> round_half_up(2.5), round_half_up(2.675, 2), round_half_up(-1.5)
     (3.0, 2.68, -2.0)
     """
+    places = check_ndigits(ndigits, OutcomesError)
     array = np.asarray(values, dtype=np.float64)
-    scale = 10.0**ndigits
+    scale = 10.0**places
     scaled = np.abs(array) * scale
     floor = np.floor(scaled)
     fraction = scaled - floor
     up = fraction >= 0.5 - 8 * np.spacing(np.maximum(scaled, 1.0))
     result = np.copysign((floor + up) / scale, array)
+    # values too large to have decimals (|x| * scale overflows) are already whole at this precision
+    result = np.where(np.isfinite(scaled), result, array)
     return float(result) if result.ndim == 0 else result

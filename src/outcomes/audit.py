@@ -12,22 +12,23 @@ have printed there and every alternative explanation that fits exactly.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import round_half_up
+from outcomes._files import csv_rows, read_text
+from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
-from outcomes.trajectories import cumulative_share
+from outcomes.rules import AuditForm, specs
+from outcomes.units import is_missing
 
-__all__ = ["AuditReport", "Explanation", "RuleFit", "audit"]
-
-MISSING = {"", "awaiting indicator", "awaiting data", "n/a", "na", "-", "tbc", "none"}
-INF = math.inf
+__all__ = ["AuditReport", "Explanation", "RuleFit", "audit", "audit_table"]
 
 
 class RuleFit(BaseModel):
@@ -35,6 +36,7 @@ class RuleFit(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     rule: str
+    form: str
     indexing: str
     parameter: str
     value: float
@@ -44,11 +46,12 @@ class RuleFit(BaseModel):
     flagged: tuple[str, ...]
 
     def describe(self) -> str:
+        name = self.rule if self.form == self.rule else f"{self.rule} {self.form}"
         if self.parameter == "rate":
-            return f"{self.rule} {self.value:+.{_places(self.value * 100)}%}/yr ({self.indexing})"
+            return f"{name} {self.value:+.{_places(self.value * 100)}%}/yr ({self.indexing})"
         if self.parameter == "none":
-            return f"{self.rule} ({self.indexing})"
-        return f"{self.rule} to {self.value:g} ({self.indexing})"
+            return f"{name} ({self.indexing})"
+        return f"{name} to {self.value:g} ({self.indexing})"
 
 
 class Explanation(BaseModel):
@@ -166,53 +169,34 @@ def _stab(intervals: list[tuple[float, float]]) -> tuple[float, float, int]:
     return region[0], region[1], best
 
 
-# A rule: (name, parameter name, forward(param, k, n, b) -> value, inverse(value, k, n, b) -> param)
-Forward = Callable[[float, float, float, float], float]
+def _forms() -> list[tuple[str, AuditForm]]:
+    """Every (rule name, form) the registry declares for the audit, the plainest first."""
+    forms = [(spec.name, form) for spec in specs() for form in spec.audit]
+    return sorted(forms, key=lambda pair: pair[1].parameter is not None)
 
 
-def _rules() -> list[tuple[str, str, Forward]]:
-    def share(profile: str) -> Callable[[float], float]:
-        return lambda x: float(cumulative_share(profile, x))
-
-    def path(profile: str) -> Forward:
-        s = share(profile)
-        return lambda t, k, n, b: b + (t - b) * s(k / n)
-
-    return [
-        ("hold", "none", lambda _p, _k, _n, b: b),
-        ("percentage_change compound", "rate", lambda r, k, _n, b: b * (1 + r) ** k),
-        ("percentage_change simple", "rate", lambda r, k, _n, b: b * (1 + r * k)),
-        ("linear", "end value", path("linear")),
-        (
-            "geometric",
-            "end value",
-            lambda t, k, n, b: b * (t / b) ** (k / n) if t > 0 < b else math.nan,
-        ),
-        ("front-loaded", "end value", path("front-loaded")),
-        ("back-loaded", "end value", path("back-loaded")),
-    ]
-
-
-def _invert(
-    forward: Forward, lo: float, hi: float, k: float, n: float, b: float, guess: tuple[float, float]
+def _parameter_interval(
+    form: AuditForm, lo: float, hi: float, k: float, n: float, b: float
 ) -> tuple[float, float]:
-    """Parameter interval mapping into [lo, hi] at step k (forward is monotone in the parameter)."""
-    a, z = guess
+    """The parameters that print a value in [lo, hi] at step k, by the closed-form inverse.
 
-    def solve(target: float) -> float:
-        left, right = a, z
-        f_left = forward(left, k, n, b) - target
-        for _ in range(200):
-            mid = (left + right) / 2
-            f_mid = forward(mid, k, n, b) - target
-            if (f_mid > 0) == (f_left > 0):
-                left, f_left = mid, f_mid
-            else:
-                right = mid
-        return (left + right) / 2
+    Every registered form is increasing in its parameter, so the interval's ends are the
+    inverses of the value's ends; a value below what the form can reach (e.g. a negative value
+    for a compound change) maps to the bottom of the parameter's domain.
+    """
+    assert form.inverse is not None
+    with np.errstate(all="ignore"):
+        ends = form.inverse(np.array([lo, hi]), np.array(k), np.array(n), np.array(b))
+    low, high = float(ends[0]), float(ends[1])
+    if not math.isfinite(high):
+        return (math.inf, -math.inf)  # nothing prints there
+    if not math.isfinite(low):
+        low = form.domain[0]
+    return (max(low, form.domain[0]), min(high, form.domain[1]))
 
-    x1, x2 = solve(lo), solve(hi)
-    return (min(x1, x2), max(x1, x2))
+
+def _forward(form: AuditForm, p: float, k: float, n: float, b: float) -> float:
+    return float(form.forward(np.array(p), np.array(k), np.array(n), np.array(b)))
 
 
 def audit(
@@ -263,7 +247,7 @@ def audit(
         if (
             cell is None
             or (isinstance(cell, float) and math.isnan(cell))
-            or (isinstance(cell, str) and cell.strip().lower() in MISSING)
+            or (isinstance(cell, str) and is_missing(cell))
         ):
             printed.append(None)
             missing.append(label)
@@ -317,15 +301,23 @@ def audit(
         "plan-year": [period(labels[0]).years_until(period(p)) + 1 for p in labels],
     }
     fits = []
+    forms = _forms()
     for indexing, ks in steps.items():
         if min(ks) < 1:
             continue
         n = float(ks[-1])
-        for name, parameter, forward in _rules():
-            fits.append(_fit(name, parameter, forward, indexing, ks, n, b, cells, half, nd, labels))
-    order = {name: i for i, (name, _, _) in enumerate(_rules())}
+        for name, form in forms:
+            fits.append(_fit(name, form, indexing, ks, n, b, cells, half, nd, labels))
+    order = {(name, form.label): i for i, (name, form) in enumerate(forms)}
     # fewest flagged cells, then the plainest parameter (as typed), the plainest rule, elapsed years
-    fits.sort(key=lambda f: (len(f.flagged), _decimals(f), order[f.rule], f.indexing != "elapsed"))
+    fits.sort(
+        key=lambda f: (
+            len(f.flagged),
+            _decimals(f),
+            order[(f.rule, f.form)],
+            f.indexing != "elapsed",
+        )
+    )
     best = fits[0]
     explanations = _explain(best, steps[best.indexing], b, cells, half, nd, labels)
     pol = Polarity.parse(polarity) if polarity is not None else None
@@ -393,8 +385,7 @@ def _prints(value: float, printed: float, nd: int) -> bool:
 
 def _fit(
     name: str,
-    parameter: str,
-    forward: Forward,
+    form: AuditForm,
     indexing: str,
     ks: list[int],
     n: float,
@@ -404,12 +395,16 @@ def _fit(
     nd: int,
     labels: tuple[str, ...],
 ) -> RuleFit:
-    if parameter == "none":
+    parameter = form.parameter or "none"
+
+    def forward(p: float, k: float, n: float, b: float) -> float:
+        return _forward(form, p, k, n, b)
+
+    if form.parameter is None:
         value, interval = 0.0, (0.0, 0.0)
     else:
-        guess = (-0.999, 10.0) if parameter == "rate" else (1e-9, max(cells.max(), b) * 20 + 1)
         intervals = [
-            _invert(forward, c - half, c + half, float(k), n, b, guess)
+            _parameter_interval(form, c - half, c + half, float(k), n, b)
             for c, k in zip(cells, ks, strict=True)
         ]
         lo, hi, _ = _stab(intervals)
@@ -431,6 +426,7 @@ def _fit(
     )
     return RuleFit(
         rule=name,
+        form=form.label,
         indexing=indexing,
         parameter=parameter,
         value=value,
@@ -450,8 +446,12 @@ def _explain(
     nd: int,
     labels: tuple[str, ...],
 ) -> list[Explanation]:
-    forms = {name: fwd for name, _, fwd in _rules()}
-    forward = forms[best.rule]
+    forms = {(name, form.label): form for name, form in _forms()}
+    form = forms[(best.rule, best.form)]
+
+    def forward(p: float, k: float, n: float, b: float) -> float:
+        return _forward(form, p, k, n, b)
+
     n = float(ks[-1])
     out: list[Explanation] = []
     for label in best.flagged:
@@ -459,7 +459,7 @@ def _explain(
         c, k = float(cells[i]), float(ks[i])
         # a different baseline that the rule would need
         if best.parameter != "none":
-            unit = forward(best.value, k, n, 1.0) if best.rule.startswith("percentage") else None
+            unit = forward(best.value, k, n, 1.0) if best.rule == "percentage_change" else None
             if unit and unit > 0:
                 lo, hi = (c - half) / unit, (c + half) / unit
                 plain = _plainest(lo, hi - 1e-12)
@@ -485,19 +485,119 @@ def _explain(
                     )
                 )
         # simple instead of compound, and the reverse
-        swap = {
-            "percentage_change compound": "percentage_change simple",
-            "percentage_change simple": "percentage_change compound",
-        }.get(best.rule)
-        if swap and _prints(forms[swap](best.value, k, n, b), c, nd):
+        swap = {"compound": "simple", "simple": "compound"}.get(best.form)
+        other_form = (
+            forms.get((best.rule, swap)) if swap and best.rule == "percentage_change" else None
+        )
+        if other_form is not None and _prints(_forward(other_form, best.value, k, n, b), c, nd):
             out.append(
                 Explanation(
                     period=label,
                     printed=c,
                     explanation=(
-                        f"the rate were applied {'simply' if 'simple' in swap else 'compounded'} "
+                        f"the rate were applied {'simply' if swap == 'simple' else 'compounded'} "
                         f"in this year"
                     ),
                 )
             )
     return out
+
+
+def audit_table(rows: Iterable[Mapping[str, Any]] | str | Path) -> list[AuditReport]:
+    """Audit many published rows: one :class:`AuditReport` per row, in order.
+
+    ``rows`` is an iterable of dicts with :func:`audit`'s arguments (``values``, ``baseline``,
+    ``start``, ``periods`` and optionally ``ndigits``, ``polarity``, ``measure``), or the path
+    of a CSV in the CLI's layout: a header ``code, baseline, start, <period>, <period>, ...``
+    and one row per published trajectory. A row that cannot be read gets a report with
+    ``audited=False`` and a reason naming its line (the header is line 1); the others carry on.
+
+    >>> reports = audit_table("examples/published-rows.csv")
+    >>> [r.audited for r in reports], reports[0].flagged
+    ([True, True, True, False], ('2018/19',))
+    >>> reports[-1].reason
+    "line 5: no baseline printed ('Awaiting indicator'); cells with no number: 2014/15, 2015/16, 2016/17, 2017/18, 2018/19"
+    """
+    if isinstance(rows, str | Path):
+        return _audit_csv(Path(rows))
+    reports = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            reports.append(audit(**row))
+        except (OutcomesError, TypeError) as error:
+            reports.append(
+                _not_audited(
+                    str(row.get("measure") or f"row {number}"),
+                    f"row {number}: {error}",
+                    None,
+                    str(row.get("start", "")),
+                    (),
+                    (),
+                    None,
+                )
+            )
+    return reports
+
+
+def _audit_csv(path: Path) -> list[AuditReport]:
+    text, _ = read_text(path, what="table of published rows")
+    records = csv_rows(text, str(path))
+    try:
+        _, header = next(records)
+    except StopIteration:
+        raise InputError(
+            f"{path}: empty; it needs a header 'code, baseline, start, <periods...>'"
+        ) from None
+    if len(header) < 4:
+        raise InputError(
+            f"{path}: needs a header 'code, baseline, start, <periods...>', got {header!r}"
+        )
+    period_labels: list[str] = []
+    for label in header[3:]:
+        try:
+            period_labels.append(str(period(label.strip())))
+        except OutcomesError as error:
+            raise InputError(f"{path}: line 1: period column {label!r}: {error}") from None
+    reports = []
+    for line, cells in records:
+        cells = cells + [""] * (len(header) - len(cells))
+        code, base, start, *values = cells[: len(header)]
+        name = code.strip() or f"line {line}"
+        try:
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                raise InputError(f"{len(cells)} cells for a header of {len(header)} columns")
+            if is_missing(base):
+                missing = [p for p, v in zip(period_labels, values, strict=False) if is_missing(v)]
+                reports.append(
+                    _not_audited(
+                        name,
+                        f"line {line}: no baseline printed ({base.strip()!r})"
+                        + (f"; cells with no number: {', '.join(missing)}" if missing else ""),
+                        None,
+                        start.strip(),
+                        tuple(period_labels),
+                        (),
+                        None,
+                    )
+                )
+                continue
+            baseline = float(base.replace(",", ""))
+            reports.append(
+                audit(
+                    values,
+                    baseline=baseline,
+                    start=start.strip(),
+                    periods=period_labels,
+                    measure=name,
+                )
+            )
+        except (OutcomesError, ValueError) as error:
+            reason = (
+                f"line {line}: {error}"
+                if isinstance(error, OutcomesError)
+                else f"line {line}: baseline {base!r} is not a number"
+            )
+            reports.append(
+                _not_audited(name, reason, None, start.strip(), tuple(period_labels), (), None)
+            )
+    return reports

@@ -1,133 +1,181 @@
-"""The ``outcomes`` command: thin, it parses arguments, calls the library and prints.
+"""The ``outcomes`` command: thin. It parses arguments, calls the library (the same functions a
+notebook calls, in :mod:`outcomes.workflow`) and prints or writes what they return.
 
-Exit codes: 0 ok, 1 problems in the inputs (all listed on stderr), 2 usage.
+Exit codes: 0 ok; 1 problems in the inputs (all listed on stderr) or flagged cells; 2 usage.
+The output format follows the ``-o`` suffix (``.csv``, ``.json``, ``.md``, ``.xlsx``, any case);
+``-o -`` writes to standard output. Inputs are never overwritten.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from outcomes.errors import InputError, OutcomesError
 
 __all__ = ["main"]
-T = TypeVar("T")
 
 
-def _progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
-    """A progress bar on stderr when it is a terminal; silent otherwise."""
-    show = sys.stderr.isatty() and total > 20
-    for i, item in enumerate(items, start=1):
-        if show and (i % max(total // 50, 1) == 0 or i == total):
-            done = int(30 * i / total)
-            sys.stderr.write(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {i}/{total}")
-            sys.stderr.flush()
-        yield item
-    if show:
-        sys.stderr.write("\n")
+# --------------------------------------------------------------------------------------------
+# output
+# --------------------------------------------------------------------------------------------
 
 
-def _out(text: str, path: str | None) -> None:
-    if path:
-        Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        print(f"wrote {path}")
-    else:
-        print(text)
+def _emit(tables: Sequence[Any], args: argparse.Namespace, inputs: Sequence[str] = ()) -> None:
+    """Print the tables, or write them to ``-o`` in the format its suffix names."""
+    from outcomes.io import format_for, render_tables, write_tables
+
+    output = getattr(args, "output", None)
+    fmt = format_for(output, getattr(args, "format", None))
+    if output is None or output == "-":
+        sys.stdout.write(render_tables(tables, fmt))
+        return
+    path = write_tables(
+        tables, output, fmt, bom=not getattr(args, "no_bom", False), inputs=inputs, force=True
+    )
+    print(f"wrote {path}")
 
 
-def _cmd_frameworks(args: argparse.Namespace) -> int:
-    from outcomes import frameworks
-    from outcomes.io import format_table
+def _chart(args: argparse.Namespace, draw: Any) -> None:
+    chart = getattr(args, "chart", None)
+    if chart:
+        print(f"chart: {draw(chart)}")
 
-    rows = []
-    for fid in frameworks.available():
-        fw = frameworks.load(fid)
-        counts = {
-            "nhsof": lambda f: f"{len(f.domains)} domains, {len(f.indicators)} indicators",
-            "ambitions": lambda f: f"{len(f.ambitions)} ambitions",
-            "bcf": lambda f: f"{len(f.metrics)} metrics",
-            "quality-premium": lambda f: f"{len(f.measures)} measures",
-        }[fw.kind](fw)
-        rows.append([fid, fw.title, counts, str(len(fw.unconfirmed()))])
-    print(format_table(["id", "title", "contents", "unconfirmed facts"], rows))
-    return 0
+
+# --------------------------------------------------------------------------------------------
+# the catalogue
+# --------------------------------------------------------------------------------------------
 
 
 def summary(framework_id: str) -> str:
-    """A readable summary of one framework edition."""
-    from outcomes import frameworks
-    from outcomes.io import format_table
+    """A readable summary of one framework edition: its entries and what is unconfirmed."""
+    from outcomes import catalogue
+    from outcomes._format import format_table
 
-    fw: Any = frameworks.load(framework_id)
-    lines = [f"{fw.title} ({fw.id})"]
-    if fw.kind == "nhsof":
-        for d in fw.domains:
-            lines.append(
-                f"  Domain {d.number}: {d.title} ({len(fw.indicators_in(d.number))} indicators)"
+    fw = catalogue.load(framework_id)
+    rows = [
+        [e.code, _cut(e.name, 64), e.unit or "", e.polarity.value if e.polarity else "", e.status]
+        for e in fw.entries()
+    ]
+    head = f"{fw.title} ({fw.id}): {len(rows)} {fw.entry_kind}, {len(fw.unconfirmed())} facts not confirmed"
+    table = format_table(["code", "name", "unit", "better", "status"], rows)
+    return head + "\n" + "\n".join("  " + line for line in table.splitlines())
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cmd_frameworks(args: argparse.Namespace) -> int:
+    from outcomes import catalogue
+    from outcomes.io import Column, Table
+
+    rows = []
+    for fid in catalogue.available():
+        fw = catalogue.load(fid)
+        rows.append((fid, fw.title, f"{len(fw.entries())} {fw.entry_kind}", len(fw.unconfirmed())))
+    _emit(
+        [
+            Table(
+                "frameworks",
+                (Column("id"), Column("title"), Column("contents"), Column("not confirmed")),
+                rows,
             )
-    elif fw.kind == "ambitions":
-        for a in fw.ambitions:
-            m = a.measure
-            parts = " + ".join(m.indicators) or "no CCG measure"
-            lines.append(
-                f"  {a.number}. {a.title} [{parts}; {m.polarity.value} is better; {m.status}]"
-            )
-    elif fw.kind == "bcf":
-        for m in fw.metrics:
-            detail = (
-                "unit and polarity set by the plan"
-                if m.local
-                else f"{m.unit}, {m.polarity.value} is better"
-            )
-            lines.append(f"  {m.id}: {m.name} ({detail})")
-        p = fw.payment
-        lines.append(
-            f"  pay for performance: {p.metric}, minimum reduction "
-            f"{p.minimum_reduction.value:.1%}, cost per admission "
-            f"GBP {p.cost_per_admission.value:,.0f} ({p.cost_per_admission.status})"
-        )
-    else:
-        rows = [[m.id, f"{m.weight:.0%}", m.weight_status] for m in fw.measures]
-        lines.append(
-            f"  GBP {fw.value_per_head.value:g} per head ({fw.value_per_head.status}); "
-            f"Constitution reduction {fw.constitution_reduction.value:.0%} per standard "
-            f"({fw.constitution_reduction.status})"
-        )
-        lines.extend(
-            "  " + line for line in format_table(["measure", "weight", "status"], rows).splitlines()
-        )
-    return "\n".join(lines)
+        ],
+        args,
+    )
+    return 0
+
+
+_LIST_KINDS = {
+    "indicators": ("nhsof", "nhsof-2014-15"),
+    "ambitions": ("ambitions", "ambitions-2014-19"),
+    "bcf": ("bcf", "bcf-2015-16"),
+    "premium": ("quality-premium", "quality-premium-2014-15"),
+    "objectives": ("planning", "planning-2025-26"),
+    "oversight": ("oversight", "oversight-2025-26"),
+    "qof": ("qof", "qof-2025-26"),
+}
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from outcomes import catalogue
+    from outcomes.io import Column, Table
+
+    kind, default = _LIST_KINDS[args.what]
+    fid = args.framework or default
+    fw = catalogue.load(fid)
+    if fw.kind != kind:
+        raise InputError(f"--framework {fid!r} is a {fw.kind!r} edition, not {kind!r}")
+    rows = [
+        (e.code, e.name, e.unit or "", e.polarity.value if e.polarity else "", e.status, e.detail)
+        for e in fw.entries()
+    ]
+    table = Table(
+        f"{args.what} ({fid})",
+        (
+            Column("code"),
+            Column("name"),
+            Column("unit"),
+            Column("better"),
+            Column("status"),
+            Column("detail"),
+        ),
+        rows,
+    )
+    _emit([table], args)
+    return 0
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from outcomes import frameworks
+    from outcomes import catalogue
 
-    fw: Any = frameworks.load(args.id)
-    if args.indicator:
-        if fw.kind != "nhsof":
-            raise InputError(f"--indicator needs an NHSOF edition, {args.id!r} is {fw.kind!r}")
-        print(json.dumps(fw.indicator(args.indicator).model_dump(mode="json"), indent=2))
-    else:
-        print(summary(args.id))
+    fw = catalogue.load(args.id)
+    code = args.code or args.indicator
+    if code is None:
+        if args.json:
+            print(json.dumps(fw.model_dump(mode="json"), indent=2))
+        else:
+            print(summary(args.id))
+        return 0
+    entry = fw.entry(code)
+    if args.json or args.indicator:
+        payload = (
+            entry.fact.model_dump(mode="json")
+            if entry.fact is not None
+            else entry.model_dump(mode="json")
+        )
+        print(json.dumps(payload, indent=2))
+        return 0
+    from outcomes._format import format_table
+
+    fields = entry.fact.model_dump(mode="json") if entry.fact is not None else {}
+    rows = [
+        [k, _cut(json.dumps(v) if not isinstance(v, str) else v, 100)]
+        for k, v in fields.items()
+        if v not in (None, [], {}, "")
+    ]
+    print(f"{entry.code}: {entry.name} ({fw.id})")
+    print(format_table(["field", "value"], rows))
     return 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from outcomes import models, plan
+    from outcomes import catalogue, trajectory, workflow
 
     names: dict[str, Any] = {
-        "Plan": plan.Plan,
-        "Trajectory": models.Trajectory,
-        "NHSOutcomesFramework": models.NHSOutcomesFramework,
-        "AmbitionsFramework": models.AmbitionsFramework,
-        "BCFFramework": models.BCFFramework,
-        "QualityPremiumScheme": models.QualityPremiumScheme,
+        "Plan": workflow.Plan,
+        "Trajectory": trajectory.Trajectory,
+        "NHSOutcomesFramework": catalogue.NHSOutcomesFramework,
+        "AmbitionsFramework": catalogue.AmbitionsFramework,
+        "BCFFramework": catalogue.BCFFramework,
+        "QualityPremiumScheme": catalogue.QualityPremiumScheme,
     }
     if args.model not in names:
         raise InputError(f"unknown model {args.model!r}; one of {', '.join(names)}")
@@ -135,304 +183,310 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _peers_from(args: argparse.Namespace, plan: Any) -> dict[str, Any] | None:
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from outcomes import rules
+    from outcomes.io import Column, Table
+
+    rows = []
+    for spec in rules.specs():
+        fields = ", ".join(
+            f"{name}={f.default!r}" if not f.is_required() else name
+            for name, f in spec.parameters.model_fields.items()
+        )
+        rows.append((spec.name, spec.summary, fields))
+    _emit(
+        [Table("rules", (Column("rule"), Column("what it does"), Column("parameters")), rows)], args
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# plan-level work
+# --------------------------------------------------------------------------------------------
+
+
+def _peers(args: argparse.Namespace) -> Any:
     if not getattr(args, "peers", None):
         return None
-    from outcomes.io import read_fingertips
+    from outcomes.workflow import select_peers
 
-    data = read_fingertips(args.peers)
-    values = data.peers(
-        period=args.peers_period, area_type=args.peers_area_type, age=args.peers_age
+    return select_peers(
+        args.peers,
+        indicator=args.peers_indicator,
+        period=args.peers_period,
+        area_type=args.peers_area_type,
+        sex=args.peers_sex,
+        age=args.peers_age,
     )
-    return {
-        key: values
-        for key, m in plan.measures.items()
-        if getattr(m.rule, "peers", "absent") is None
-    }
 
 
-def _render(trajectories: dict[str, Any], plan: Any, fmt: str) -> str:
-    from outcomes.io import format_table, to_markdown, trajectory_rows, write_csv, write_json
-
-    nd = {k: m.ndigits for k, m in plan.measures.items()}
-    rows = trajectory_rows(trajectories, nd, plan.organisation.code)
-    if fmt == "csv":
-        return write_csv(rows)
-    if fmt == "json":
-        return write_json(rows)
-    if fmt == "md":
-        return to_markdown(rows)
-    columns = sorted({p for t in trajectories.values() for p in t.periods})
-    table_rows = []
-    for key, t in trajectories.items():
-        shown = dict(zip(t.periods, t.rounded(nd[key]).values.reshape(-1), strict=True))
-        table_rows.append(
-            [
-                key,
-                f"{float(t.baseline):g} ({t.start})",
-                *(f"{shown[p]:.{nd[key]}f}" if p in shown else "" for p in columns),
-                t.rule.describe()[:48],
-            ]
-        )
-    header = ["measure", "baseline", *(str(p) for p in columns), "rule"]
-    return (
-        f"{plan.organisation.name} ({plan.organisation.code})"
-        + (" - ILLUSTRATIVE" if plan.organisation.illustrative else "")
-        + "\n"
-        + format_table(header, table_rows)
-    )
+def _inputs(args: argparse.Namespace) -> list[str]:
+    return [
+        p for p in (getattr(args, n, None) for n in ("plan", "actuals", "baselines", "peers")) if p
+    ]
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from outcomes.plan import load_plan, run_plan
+    from outcomes.workflow import run_plan
 
-    plan = load_plan(args.plan)
-    trajectories = run_plan(plan, peers=_peers_from(args, plan))
-    if args.output and args.output.endswith(".xlsx"):
-        from outcomes.io import write_xlsx
-
-        write_xlsx(trajectories, args.output, {k: m.ndigits for k, m in plan.measures.items()})
-        print(f"wrote {args.output}")
+    targets = run_plan(args.plan, baselines=args.baselines, peers=_peers(args))
+    if args.output is None and args.format in (None, "table"):
+        print(targets)
     else:
-        _out(_render(trajectories, plan, args.format), args.output)
-    if args.chart:
-        from outcomes.plot import plot_plan
-
-        print(f"chart: {plot_plan(trajectories, args.chart, title=plan.organisation.name)}")
+        _emit(targets.tables(), args, _inputs(args))
+    _chart(args, lambda path: _plot_targets(targets, path))
     return 0
 
 
-def _score_all(plan: Any, trajectories: dict[str, Any], actuals_path: str) -> dict[str, Any]:
-    from outcomes.io import read_actuals
-    from outcomes.plan import describe_measure
-    from outcomes.scoring import score
+def _plot_targets(targets: Any, path: str, scores: Any = None) -> Any:
+    from outcomes.plot import plot_plan
 
-    actuals = read_actuals(actuals_path)
-    unknown = [k for k in actuals if k not in trajectories]
-    if unknown:
-        raise InputError(
-            f"{actuals_path}: actuals for measures the plan does not have: {', '.join(unknown)}"
-        )
-    scores = {}
-    for key, t in trajectories.items():
-        given = actuals.get(key, {})
-        labels = [str(p) for p in t.periods]
-        bad = [p for p in given if p not in labels]
-        if bad:
-            raise InputError(
-                f"{actuals_path}: measure {key!r} has actuals for {', '.join(bad)}, "
-                f"outside its periods {', '.join(labels)}"
-            )
-        values = [given.get(p, {}).get("value", "") for p in labels]
-        kwargs: dict[str, Any] = {}
-        if any("lower" in given.get(p, {}) for p in labels):
-            kwargs["lower"] = [given.get(p, {}).get("lower", float("nan")) for p in labels]
-            kwargs["upper"] = [given.get(p, {}).get("upper", float("nan")) for p in labels]
-        elif any("count" in given.get(p, {}) for p in labels):
-            kwargs["count"] = [given.get(p, {}).get("count", float("nan")) for p in labels]
-            kwargs["denominator"] = [
-                given.get(p, {}).get("denominator", float("nan")) for p in labels
-            ]
-        _, polarity, _ = describe_measure(plan.measures[key])
-        # actuals are judged against the targets as published, at the plan's precision
-        published = t.rounded(plan.measures[key].ndigits)
-        scores[key] = score(published, values, polarity=polarity, **kwargs)
-    return scores
-
-
-def _score_table(scores: dict[str, Any], periods: tuple[str, ...] | None = None) -> str:
-    """One line per measure and period: target, actual, RAG and verdict."""
-    from outcomes.io import format_table
-
-    rows = [
-        [
-            key,
-            r["period"],
-            f"{r['target']:.6g}",
-            "missing" if r["actual"] is None else f"{r['actual']:.6g}",
-            r["rag"],
-            r["verdict"],
-        ]
-        for key, score in scores.items()
-        for r in score.to_records()
-        if periods is None or r["period"] in periods
-    ]
-    return format_table(["measure", "period", "target", "actual", "RAG", "verdict"], rows)
-
-
-def _cmd_score(args: argparse.Namespace) -> int:
-    from outcomes.plan import load_plan, run_plan
-
-    plan = load_plan(args.plan)
-    trajectories = run_plan(plan, peers=_peers_from(args, plan))
-    scores = _score_all(plan, trajectories, args.actuals)
-    print(_score_table(scores))
-    return 0
-
-
-def _premium(plan: Any, scores: dict[str, Any]) -> Any:
-    from outcomes.incentives import quality_premium
-
-    qp_plan = plan.quality_premium
-    if qp_plan is None:
-        raise InputError("the plan has no [quality_premium] table")
-    from outcomes import frameworks
-
-    scheme: Any = frameworks.load(qp_plan.scheme)
-    year = str(scheme.performance_year)
-    achieved: dict[str, Any] = dict(qp_plan.achieved)
-    for key, m in plan.measures.items():
-        if m.quality_premium and key in scores and m.quality_premium not in achieved:
-            s = scores[key]
-            labels = [str(p) for p in s.periods]
-            if year in labels and bool(s.available[labels.index(year)]):
-                achieved[m.quality_premium] = bool(s.met[labels.index(year)])
-    return quality_premium(
-        scheme,
-        population=plan.organisation.population,
-        achieved=achieved,
-        constitution_missed=qp_plan.constitution_missed,
-        quality_failure=qp_plan.quality_failure,
-        financial_deficit=qp_plan.financial_deficit,
+    return plot_plan(
+        targets,
+        path,
+        scores=scores,
+        title=targets.organisation_names[0] if len(targets.organisations) == 1 else None,
     )
 
 
-def _cmd_premium(args: argparse.Namespace) -> int:
-    from outcomes.plan import load_plan, run_plan
+def _cmd_score(args: argparse.Namespace) -> int:
+    from outcomes.workflow import score_plan
 
-    plan = load_plan(args.plan)
-    trajectories = run_plan(plan)
-    print(_premium(plan, _score_all(plan, trajectories, args.actuals)))
+    scores = score_plan(args.plan, args.actuals, baselines=args.baselines, peers=_peers(args))
+    if args.output is None and args.format in (None, "table"):
+        print(scores)
+    else:
+        _emit(scores.tables(), args, _inputs(args))
+    _chart(args, lambda path: _plot_targets(scores.targets, path, scores))
+    return 0
+
+
+def _cmd_premium(args: argparse.Namespace) -> int:
+    from outcomes.io import Column, Table
+    from outcomes.workflow import premium, score_plan
+
+    scores = score_plan(args.plan, args.actuals, baselines=args.baselines, peers=_peers(args))
+    result = premium(scores.targets.plan, scores, organisation=args.organisation)
+    if args.output is None and args.format in (None, "table"):
+        print(result)
+        return 0
+    rows = [
+        (r["measure"], r["weight"], r["allocation"], r["achieved"], r["earned"])
+        for r in result.breakdown()
+    ]
+    table = Table(
+        "premium",
+        (
+            Column("measure"),
+            Column("weight", 2),
+            Column("allocation (GBP)", 2),
+            Column("achieved", 2),
+            Column("earned (GBP)", 2),
+        ),
+        rows,
+        note="\n".join(result.notes()),
+    )
+    _emit([table], args, _inputs(args))
     return 0
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    import csv
+    from outcomes.audit import audit_table
 
-    from outcomes.audit import audit
+    reports = audit_table(args.table)
+    from outcomes.io import Column, Table
 
-    with open(args.table, newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
-    if len(rows) < 2 or len(rows[0]) < 4:
-        raise InputError(
-            f"{args.table}: needs a header 'code, baseline, start, <periods...>' "
-            "and at least one row"
-        )
-    header, body = rows[0], rows[1:]
-    periods = header[3:]
-    flagged = 0
-    for row in _progress(body, len(body), "auditing"):
-        code, base, start, *cells = row + [""] * (len(header) - len(row))
-        try:
-            baseline = float(base)
-        except ValueError:
-            baseline = float("nan")
-        report = audit(cells, baseline=baseline, start=start, periods=periods, measure=code)
-        if (
-            not report.audited
-            and report.reason
-            and "baseline" not in report.reason
-            and (baseline != baseline)
-        ):
-            report = report.model_copy(
-                update={"reason": f"baseline {base!r} is not a number; " + report.reason}
+    if args.output is None and args.format in (None, "table"):
+        for report in reports:
+            print(report)
+    else:
+        rows = [
+            (
+                r.measure or "",
+                r.audited,
+                r.reason or "",
+                r.best.describe() if r.best else "",
+                ", ".join(r.flagged),
             )
-        print(report)
-        flagged += len(report.flagged)
-    print(f"{len(body)} row(s) audited; {flagged} cell(s) flagged")
-    return 1 if flagged else 0
+            for r in reports
+        ]
+        _emit(
+            [
+                Table(
+                    "audit",
+                    (
+                        Column("row"),
+                        Column("audited"),
+                        Column("reason"),
+                        Column("best rule"),
+                        Column("flagged"),
+                    ),
+                    rows,
+                )
+            ],
+            args,
+            [args.table],
+        )
+    unread = sum(not r.audited for r in reports)
+    flagged = sum(len(r.flagged) for r in reports)
+    print(
+        f"{len(reports) - unread} row(s) audited, {unread} not audited; {flagged} cell(s) flagged",
+        file=sys.stderr,
+    )
+    return 1 if flagged or unread else 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from outcomes.plan import parse_plan, run_plan
-    from outcomes.plot import plot_plan
+    from outcomes import catalogue
+    from outcomes.workflow import parse_plan, premium, run_plan, score_plan
 
     folder = resources.files("outcomes") / "demo"
-    plan = parse_plan(
-        (folder / "illustrative-ccg.toml").read_text(encoding="utf-8"),
-        source="illustrative-ccg.toml",
-    )
+    text = (folder / "illustrative-ccg.toml").read_text(encoding="utf-8")
+    plan = parse_plan(text, source="illustrative-ccg.toml")
     print(
         "outcomes demo: an ILLUSTRATIVE CCG (made-up numbers), the seven ambitions 2014/15-2018/19"
     )
     print("(ambition 7 has no CCG-level measure, so it has no trajectory)\n")
-    from outcomes import frameworks
-
     print("The framework catalogue:\n")
-    for framework_id in frameworks.available():
+    for framework_id in catalogue.available():
         print(summary(framework_id) + "\n")
-    trajectories = run_plan(plan)
-    print(_render(trajectories, plan, "table"))
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="outcomes-demo-"))
+    targets = run_plan(plan)
+    print(targets)
+    out = Path(args.out) if args.out else Path(_temp_folder())
     out.mkdir(parents=True, exist_ok=True)
-    actuals = out / "actuals.csv"
-    actuals.write_text((folder / "actuals.csv").read_text(encoding="utf-8"), encoding="utf-8")
-    scores = _score_all(plan, trajectories, str(actuals))
-    print("\nScores against illustrative actuals (missing actuals are GREY, never a miss):")
-    print(_score_table(scores, periods=("2014/15", "2015/16")))
-    print()
-    print(_premium(plan, scores))
-    chart = plot_plan(
-        trajectories,
-        out / "ambitions.png",
-        scores=scores,
-        title=f"{plan.organisation.name} (illustrative)",
+    actuals_path = out / "actuals.csv"
+    from outcomes.io import write_atomic
+
+    write_atomic(
+        actuals_path, (folder / "actuals.csv").read_text(encoding="utf-8"), force=args.force
     )
-    print(f"\nchart: {chart}")
+    scores = score_plan(plan, actuals_path)
+    print("\nScores against illustrative actuals (missing actuals are GREY, never a miss):")
+    print(scores)
+    print()
+    print(premium(plan, scores))
+    chart = out / "ambitions.png"
+    if chart.exists() and not args.force:
+        raise OutcomesError(f"{chart}: exists; pass --force to overwrite it")
+    print(f"\nchart: {_plot_targets(targets, str(chart), scores)}")
     return 0
+
+
+def _temp_folder() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="outcomes-demo-")
+
+
+# --------------------------------------------------------------------------------------------
+# arguments
+# --------------------------------------------------------------------------------------------
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write here; the format follows the suffix "
+        "(.csv .json .md .xlsx .txt); '-' for standard output",
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "md", "xlsx"],
+        help="the output format, when the file name does not say it",
+    )
+    p.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="CSV without the byte-order mark Excel needs to show £ and accents",
+    )
+
+
+def _plan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--baselines", help="a CSV of baselines, one row per organisation and measure")
+    p.add_argument("--peers", help="a Fingertips export to select quantile peers from")
+    p.add_argument("--peers-indicator", type=int, help="the indicator id of the peer set")
+    p.add_argument("--peers-period", help="the period of the peer set, e.g. 2017")
+    p.add_argument("--peers-area-type", help="the area type of the peer set, e.g. 'County & UA'")
+    p.add_argument("--peers-sex", help="the sex of the peer set, e.g. Persons")
+    p.add_argument("--peers-age", help="the age group of the peer set, e.g. 'All ages'")
+
+
+def _rules_epilog() -> str:
+    from outcomes import rules
+
+    lines = ["rules (rule = { name = ..., ... } in a plan file; `outcomes rules` for parameters):"]
+    lines += [f"  {s.name:<22} {s.summary}" for s in rules.specs()]
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="outcomes",
-        description="NHS outcome-ambition trajectories.",
-        epilog="example: outcomes plan examples/illustrative-ccg.toml --format csv -o out.csv",
+        description="NHS outcome-ambition trajectories: plan, score, premium, audit.",
+        epilog="example: outcomes plan examples/illustrative-ccg.toml -o targets.xlsx",
     )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
     f = sub.add_parser(
         "frameworks", help="list the framework editions", epilog="example: outcomes frameworks"
     )
+    _output_options(f)
     f.set_defaults(func=_cmd_frameworks)
+    li = sub.add_parser(
+        "list",
+        help="list a framework's indicators, ambitions, metrics...",
+        epilog="example: outcomes list indicators --framework nhsof-2014-15",
+    )
+    li.add_argument("what", choices=list(_LIST_KINDS))
+    li.add_argument("--framework", help="the edition (default: the latest of its kind)")
+    _output_options(li)
+    li.set_defaults(func=_cmd_list)
     s = sub.add_parser(
         "show",
-        help="summarise a framework or show one indicator",
-        epilog="example: outcomes show nhsof-2014-15 --indicator 2.3.i",
+        help="summarise an edition, or show one of its entries",
+        epilog="example: outcomes show nhsof-2014-15 2.3.i",
     )
     s.add_argument("id")
-    s.add_argument("--indicator")
+    s.add_argument("code", nargs="?", help="an indicator, ambition, metric or measure code")
+    s.add_argument("--indicator", help=argparse.SUPPRESS)
+    s.add_argument("--json", action="store_true", help="the raw data as JSON")
     s.set_defaults(func=_cmd_show)
     sc = sub.add_parser(
         "schema", help="print a model's JSON Schema", epilog="example: outcomes schema Plan"
     )
     sc.add_argument("model")
     sc.set_defaults(func=_cmd_schema)
+    r = sub.add_parser(
+        "rules",
+        help="the trajectory rules and their parameters",
+        description=_rules_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _output_options(r)
+    r.set_defaults(func=_cmd_rules)
     for name, func, help_text in (
-        ("plan", _cmd_plan, "generate a plan's trajectories"),
-        ("score", _cmd_score, "score actuals against a plan"),
-        ("premium", _cmd_premium, "quality premium from a plan"),
+        ("plan", _cmd_plan, "every measure's targets for every organisation of a plan"),
+        ("score", _cmd_score, "score actuals against a plan's published targets"),
+        ("premium", _cmd_premium, "the quality premium from a plan and its actuals"),
     ):
         c = sub.add_parser(
             name,
             help=help_text,
-            epilog=f"example: outcomes {name} examples/illustrative-ccg.toml"
-            + (
-                " examples/illustrative-ccg-actuals.csv"
-                if name != "plan"
-                else " --format csv -o out.csv"
-            ),
+            epilog=_rules_epilog()
+            + f"\n\nexample: outcomes {name} examples/illustrative-ccg.toml"
+            + (" examples/illustrative-ccg-actuals.csv" if name != "plan" else " -o targets.xlsx"),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         c.add_argument("plan")
         if name != "plan":
             c.add_argument("actuals")
-        c.add_argument("--peers", help="a Fingertips export to take quantile peers from")
-        c.add_argument("--peers-period", default=None)
-        c.add_argument("--peers-area-type", default=None)
-        c.add_argument("--peers-age", default=None)
-        if name == "plan":
-            c.add_argument("--format", choices=["table", "csv", "json", "md"], default="table")
-            c.add_argument("-o", "--output", help="write here (.xlsx writes a workbook)")
-            c.add_argument("--chart", help="also write a chart (PNG or SVG)")
+        _plan_options(c)
+        _output_options(c)
+        if name == "premium":
+            c.add_argument("--organisation", help="the organisation (for a plan of several)")
+        else:
+            c.add_argument("--chart", help="also draw a chart (PNG or SVG by the suffix)")
         c.set_defaults(func=func)
     a = sub.add_parser(
         "audit",
@@ -440,13 +494,15 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: outcomes audit examples/published-rows.csv",
     )
     a.add_argument("table")
+    _output_options(a)
     a.set_defaults(func=_cmd_audit)
     d = sub.add_parser(
         "demo",
         help="the main job on the embedded illustrative example",
-        epilog="example: outcomes demo --out out",
+        epilog="example: outcomes demo --out out --force",
     )
     d.add_argument("--out", help="folder for the chart and files (default: a temp folder)")
+    d.add_argument("--force", action="store_true", help="overwrite files already in --out")
     d.set_defaults(func=_cmd_demo)
     return p
 
@@ -460,6 +516,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # the reader went away (`outcomes plan ... | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (OutcomesError, OSError) as error:
         if args.debug:
             raise

@@ -15,10 +15,13 @@ __all__ = [
     "IncentiveError",
     "InputError",
     "OutcomesError",
+    "OutcomesWarning",
+    "OutputError",
     "PeriodError",
     "ScoringError",
     "TrajectoryError",
     "UnitError",
+    "UnitWarning",
     "UnknownCodeError",
     "close_matches",
 ]
@@ -26,6 +29,14 @@ __all__ = [
 
 class OutcomesError(Exception):
     """Base class of every error the library raises on purpose."""
+
+
+class OutcomesWarning(UserWarning):
+    """Base class of the warnings the library gives: the input is accepted but looks wrong."""
+
+
+class UnitWarning(OutcomesWarning):
+    """Values look like another unit than the one stated (e.g. fractions for a percentage)."""
 
 
 class PeriodError(OutcomesError, ValueError):
@@ -77,6 +88,11 @@ class InputError(OutcomesError, ValueError):
     def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class OutputError(OutcomesError, ValueError):
+    """An output cannot be written safely: a non-finite number, an input file as the output,
+    an existing file without ``--force``."""
 
 
 def close_matches(word: str, known: Iterable[str], n: int = 3) -> list[str]:

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import as_float_array, round_half_up
 from outcomes._fields import ArrayField
+from outcomes._format import format_table
+from outcomes.catalogue import BCFFramework, QualityPremiumScheme, load
 from outcomes.errors import IncentiveError, UnknownCodeError
-from outcomes.models import BCFFramework, QualityPremiumScheme
 
 __all__ = [
     "BCFPaymentResult",
@@ -79,6 +80,22 @@ class PremiumResult(BaseModel):
     def paid(self) -> bool:
         return not self.gateway_failures and self.total > 0
 
+    def notes(self) -> list[str]:
+        """The lines under the table: earnings before reductions, reductions, gateways, the
+        total and the unconfirmed parameters used."""
+        lines = [f"earned before reductions: {money(self.earned_before_reductions)}"]
+        if self.constitution_missed:
+            lines.append(
+                f"NHS Constitution standards missed: {', '.join(self.constitution_missed)} "
+                f"-> reduction {self.reduction_share:.0%} = {money(self.reduction)}"
+            )
+        if self.gateway_failures:
+            lines.append("gateway failed: " + "; ".join(self.gateway_failures) + " -> nothing paid")
+        lines.append(f"total: {money(self.total)}")
+        if self.unconfirmed:
+            lines.append("uses unconfirmed parameters: " + ", ".join(self.unconfirmed))
+        return lines
+
     def breakdown(self) -> list[dict[str, Any]]:
         """Rows for a table: one per measure, then reductions and total (money in pence)."""
         rows: list[dict[str, Any]] = [
@@ -112,8 +129,6 @@ class PremiumResult(BaseModel):
         return rows
 
     def __str__(self) -> str:
-        from outcomes.io import format_table
-
         rows = [
             [
                 m.id,
@@ -129,18 +144,8 @@ class PremiumResult(BaseModel):
             f"Quality premium ({self.scheme}): population {self.population:,.0f} x "
             f"{money(self.value_per_head)} per head = maximum {money(self.maximum)}",
             text,
-            f"earned before reductions: {money(self.earned_before_reductions)}",
+            *self.notes(),
         ]
-        if self.constitution_missed:
-            lines.append(
-                f"NHS Constitution standards missed: {', '.join(self.constitution_missed)} "
-                f"-> reduction {self.reduction_share:.0%} = {money(self.reduction)}"
-            )
-        if self.gateway_failures:
-            lines.append("gateway failed: " + "; ".join(self.gateway_failures) + " -> nothing paid")
-        lines.append(f"total: {money(self.total)}")
-        if self.unconfirmed:
-            lines.append("uses unconfirmed parameters: " + ", ".join(self.unconfirmed))
         return "\n".join(lines)
 
 
@@ -200,9 +205,7 @@ def quality_premium(
     ...                 financial_deficit=True).total
     0.0
     """
-    from outcomes import frameworks
-
-    qp = frameworks.load(scheme) if isinstance(scheme, str) else scheme
+    qp = load(scheme, QualityPremiumScheme) if isinstance(scheme, str) else scheme
     if not isinstance(qp, QualityPremiumScheme):
         raise IncentiveError(f"scheme must be a quality premium scheme, got {type(qp).__name__}")
     pop = float(population)
@@ -301,8 +304,6 @@ class BCFPaymentResult(BaseModel):
         return float(round_half_up(self.total, 2))
 
     def __str__(self) -> str:
-        from outcomes.io import format_table
-
         rows = [
             [p, f"{b:,.0f}", f"{pa:,.1f}", f"{aa:,.1f}", money(pay)]
             for p, b, pa, aa, pay in zip(
@@ -354,9 +355,7 @@ def bcf_performance_payment(
     >>> [round(float(p)) for p in r.payment], round(r.total), round(r.pot)
     ([149000, 271180, 149000, 0], 569180, 1079505)
     """
-    from outcomes import frameworks
-
-    bcf = frameworks.load(framework) if isinstance(framework, str) else framework
+    bcf = load(framework, BCFFramework) if isinstance(framework, str) else framework
     if not isinstance(bcf, BCFFramework):
         raise IncentiveError(f"framework must be a BCF framework, got {type(bcf).__name__}")
     base = np.atleast_1d(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from outcomes.errors import PeriodError
@@ -54,7 +55,9 @@ _P = TypeVar("_P", bound="Period")
 class Period:
     """Base class: an interval of time with a printed label, ordered by its start date.
 
-    Subclasses are immutable, hashable and compare equal only to the same kind of period.
+    Subclasses are frozen dataclasses: immutable, hashable, and equal only to the same kind of
+    period (calendar 2014 is not financial 2014/15). Periods of different kinds order by their
+    start (then end) dates.
     """
 
     __slots__ = ()
@@ -75,14 +78,17 @@ class Period:
         """The period ``steps`` periods of the same kind later (earlier if negative)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def _fields(self) -> tuple[int, ...]:
-        raise NotImplementedError  # pragma: no cover - abstract
-
     # -- shared behaviour ----------------------------------------------------------------------
     @property
     def start_year(self) -> int:
         """Calendar year in which the period starts (the basis of yearly stepping)."""
         return self.start.year
+
+    @property
+    def months(self) -> int:
+        """Length of the period in whole months (12 for a year, 3 for a quarter, 1 for a month)."""
+        end = self.end
+        return (end.year - self.start.year) * 12 + end.month - self.start.month + 1
 
     def years_until(self, other: Period) -> int:
         """Number of yearly steps from this period to ``other``, counted by start year.
@@ -92,18 +98,21 @@ class Period:
         """
         return other.start_year - self.start_year
 
+    def months_until(self, other: Period) -> int:
+        """Number of monthly steps from the start of this period to the start of ``other``.
+
+        >>> Month(2025, 3).months_until(Month(2026, 3)), FinancialYear(2024).months_until(Month(2025, 4))
+        (12, 12)
+        """
+        a, b = self.start, other.start
+        return (b.year - a.year) * 12 + b.month - a.month
+
     def next(self: _P) -> _P:
         """The following period of the same kind."""
         return self.shift(1)
 
     def _key(self) -> tuple[_dt.date, _dt.date]:
         return (self.start, self.end)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._fields() == self._fields()
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._fields()))
 
     def __lt__(self, other: Period) -> bool:
         return self._key() < _as_period(other)._key()
@@ -116,15 +125,6 @@ class Period:
 
     def __ge__(self, other: Period) -> bool:
         return self == other or self > other
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), self._fields())
-
-    def __json__(self) -> str:
-        return str(self)
 
     # -- pydantic integration: validated from text, serialised as text -------------------------
     @classmethod
@@ -177,6 +177,7 @@ def _year(value: object, field: str) -> int:
     return value
 
 
+@dataclass(frozen=True, slots=True, repr=False)
 class FinancialYear(Period):
     """An English NHS financial year, 1 April to 31 March, printed ``2014/15``.
 
@@ -188,15 +189,14 @@ class FinancialYear(Period):
     outcomes.errors.PeriodError: financial year '2014/16' must span consecutive years, e.g. '2014/15'
     """
 
-    __slots__ = ("year",)
-    kind = "financial year"
     year: int
+    kind: ClassVar[str] = "financial year"
     _PATTERN: ClassVar[re.Pattern[str]] = re.compile(
         r"^\s*(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE
     )
 
-    def __init__(self, year: int) -> None:
-        object.__setattr__(self, "year", _year(year, "financial year start"))
+    def __post_init__(self) -> None:
+        _year(self.year, "financial year start")
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:
@@ -228,9 +228,6 @@ class FinancialYear(Period):
         """The four quarters, Q1 (April-June) to Q4 (January-March)."""
         return (Quarter(self, 1), Quarter(self, 2), Quarter(self, 3), Quarter(self, 4))
 
-    def _fields(self) -> tuple[int, ...]:
-        return (self.year,)
-
     def __str__(self) -> str:
         return f"{self.year}/{(self.year + 1) % 100:02d}"
 
@@ -238,6 +235,7 @@ class FinancialYear(Period):
         return f"FinancialYear({self.year})"
 
 
+@dataclass(frozen=True, slots=True, repr=False)
 class CalendarYear(Period):
     """A calendar year, printed ``2012`` (PYLL and survey years are calendar years).
 
@@ -245,12 +243,11 @@ class CalendarYear(Period):
     CalendarYear(2013)
     """
 
-    __slots__ = ("year",)
-    kind = "calendar year"
     year: int
+    kind: ClassVar[str] = "calendar year"
 
-    def __init__(self, year: int) -> None:
-        object.__setattr__(self, "year", _year(year, "calendar year"))
+    def __post_init__(self) -> None:
+        _year(self.year, "calendar year")
 
     @classmethod
     def parse(cls, text: str) -> CalendarYear:
@@ -276,9 +273,6 @@ class CalendarYear(Period):
     def shift(self, steps: int) -> CalendarYear:
         return CalendarYear(self.year + steps)
 
-    def _fields(self) -> tuple[int, ...]:
-        return (self.year,)
-
     def __str__(self) -> str:
         return str(self.year)
 
@@ -286,6 +280,7 @@ class CalendarYear(Period):
         return f"CalendarYear({self.year})"
 
 
+@dataclass(frozen=True, slots=True, repr=False)
 class Quarter(Period):
     """A quarter of a financial year: Q1 is April-June, Q4 is January-March.
 
@@ -294,21 +289,17 @@ class Quarter(Period):
     ('2014/15 Q4', '2015-01-01', '2015/16 Q1')
     """
 
-    __slots__ = ("financial_year", "number")
-    kind = "quarter"
     financial_year: FinancialYear
     number: int
+    kind: ClassVar[str] = "quarter"
 
-    def __init__(self, financial_year: FinancialYear | int, number: int) -> None:
-        fy = (
-            financial_year
-            if isinstance(financial_year, FinancialYear)
-            else FinancialYear(financial_year)
-        )
+    def __post_init__(self) -> None:
+        fy: object = self.financial_year
+        if not isinstance(fy, FinancialYear):  # Quarter(2014, 3) is accepted for convenience
+            object.__setattr__(self, "financial_year", FinancialYear(fy))  # type: ignore[arg-type]
+        number = self.number
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 4:
             raise PeriodError(f"quarter number must be 1, 2, 3 or 4, got {number!r}")
-        object.__setattr__(self, "financial_year", fy)
-        object.__setattr__(self, "number", number)
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
@@ -343,9 +334,6 @@ class Quarter(Period):
         index = self.financial_year.year * 4 + (self.number - 1) + steps
         return Quarter(FinancialYear(index // 4), index % 4 + 1)
 
-    def _fields(self) -> tuple[int, ...]:
-        return (self.financial_year.year, self.number)
-
     def __str__(self) -> str:
         return f"{self.financial_year} Q{self.number}"
 
@@ -353,6 +341,7 @@ class Quarter(Period):
         return f"Quarter({self.financial_year!r}, {self.number})"
 
 
+@dataclass(frozen=True, slots=True, repr=False)
 class Month(Period):
     """A calendar month, printed ``Apr 2014``; parses ``2014-04`` and ``April 2019`` too.
 
@@ -363,16 +352,15 @@ class Month(Period):
     (Month(2019, 4), 'Apr 2014', '2014/15')
     """
 
-    __slots__ = ("month", "year")
-    kind = "month"
     year: int
     month: int
+    kind: ClassVar[str] = "month"
 
-    def __init__(self, year: int, month: int) -> None:
+    def __post_init__(self) -> None:
+        month = self.month
         if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
             raise PeriodError(f"month must be 1-12, got {month!r}")
-        object.__setattr__(self, "year", _year(year, "year"))
-        object.__setattr__(self, "month", month)
+        _year(self.year, "year")
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -410,9 +398,6 @@ class Month(Period):
     def shift(self, steps: int) -> Month:
         index = self.year * 12 + self.month - 1 + steps
         return Month(index // 12, index % 12 + 1)
-
-    def _fields(self) -> tuple[int, ...]:
-        return (self.year, self.month)
 
     def __str__(self) -> str:
         return f"{_MONTHS[self.month - 1][:3].title()} {self.year}"

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from outcomes.models import Polarity, Trajectory
+from outcomes.polarity import Polarity
+from outcomes.trajectory import Trajectory
 
 __all__ = ["plot_plan", "plot_trajectory"]
 

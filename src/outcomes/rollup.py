@@ -14,13 +14,13 @@ import numpy as np
 
 from outcomes._arrays import as_float_array
 from outcomes.errors import TrajectoryError
-from outcomes.models import Rule, Trajectory
 from outcomes.periods import Period
-from outcomes.trajectories import Profile, check_compatible, to_target
+from outcomes.rules import check_compatible, to_target
+from outcomes.rules._engine import Profile
+from outcomes.trajectory import Rule, Trajectory
+from outcomes.units import unit
 
 __all__ = ["apportion", "roll_up"]
-
-_SCORE_UNITS = {"score", "eq5d", "eq5d_x100", "health_gain"}
 
 
 def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
@@ -78,10 +78,15 @@ def roll_up(
     m, n = stacked.values.shape
     if kind not in ("rate", "count", "mean"):
         raise TrajectoryError(f"kind must be 'rate', 'count' or 'mean', got {kind!r}")
-    if kind == "rate" and stacked.unit in _SCORE_UNITS:
+    combine = unit(stacked.unit).combine if stacked.unit is not None else None
+    if kind == "rate" and combine == "respondents":
         raise TrajectoryError(
             f"a measure in {stacked.unit!r} is a mean of survey responses and cannot be combined "
             "by population; pass the respondent counts with kind='mean'"
+        )
+    if kind != "count" and combine == "sum":
+        raise TrajectoryError(
+            f"a measure in {stacked.unit!r} is a count: roll it up with kind='count'"
         )
     if kind == "count":
         values = stacked.values.sum(axis=0)

@@ -2,31 +2,34 @@
 
 Fingertips' "compared to goal" uses the point value only; :func:`score` also asks whether a
 miss (or a hit) is real or noise, from the actual's confidence interval: given directly
-(``lower``/``upper``) or computed from ``count``/``denominator`` by the method that fits the unit
-(Wilson for percentages and proportions, Byar / exact Poisson for rates).
+(``lower``/``upper``) or computed from ``count``/``denominator`` by the method the unit's kind
+calls for (Wilson for percentages and proportions, exact Poisson / Byar for rates; see
+:mod:`outcomes.units`). Missing actuals are never a miss: they are GREY / NOT_AVAILABLE.
 """
 
 from __future__ import annotations
 
 import enum
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
-from outcomes.errors import ScoringError
-from outcomes.models import Trajectory
+from outcomes._format import format_table
+from outcomes.errors import ScoringError, UnitWarning
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
+from outcomes.stats.intervals import confidence_level, rate_ci, wilson
+from outcomes.trajectory import Trajectory
+from outcomes.units import check_values, is_missing, unit
 
-__all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "score"]
-
-MISSING_WORDS = {"", "awaiting data", "awaiting indicator", "n/a", "na", "-", "*", "x", ".."}
-_RATE_UNITS = {"per_100000": 100_000.0, "per_1000": 1_000.0, "per_100": 100.0}
+__all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "parse_values", "score"]
 
 
 class RAG(enum.StrEnum):
@@ -60,8 +63,10 @@ class Comparison(enum.StrEnum):
 class Score(BaseModel):
     """Per-period scores for one organisation or many (shape ``organisations + (periods,)``).
 
-    ``rag`` and ``verdict`` are numpy arrays of the enum values' text; ``available`` is False where the
-    actual was missing (GREY / NOT_AVAILABLE): such cells are never counted as a miss.
+    ``rag`` and ``verdict`` are numpy arrays of the enum values' text; ``available`` is False where
+    the actual was missing (GREY / NOT_AVAILABLE): such cells are never counted as a miss. The
+    trajectory's organisation codes and names, measure, unit and published precision are
+    carried over, so a score can be written and drawn on its own.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -84,6 +89,14 @@ class Score(BaseModel):
     amber_progress: float | None
     confidence: float | None = None
     interval_method: str | None = None
+    significance: TextArray | None = None
+    benchmark: ArrayField | None = None
+    measure: str | None = None
+    unit: str | None = None
+    ndigits: int | None = None
+    start: Period | None = None
+    organisations: tuple[str, ...] | None = None
+    organisation_names: tuple[str, ...] | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Score):
@@ -92,6 +105,15 @@ class Score(BaseModel):
 
     def __hash__(self) -> int:
         return hash(self.periods)
+
+    def organisation_labels(self) -> list[str]:
+        """One label per organisation row: its code where known, else its index ('' for one)."""
+        if self.organisations is not None:
+            return list(self.organisations)
+        shape = self.target.shape[:-1]
+        if not shape:
+            return [""]
+        return [",".join(str(i) for i in idx) for idx in np.ndindex(*shape)]
 
     def summary(self) -> dict[str, Any]:
         """Counts by RAG and by verdict; missing actuals are counted separately.
@@ -114,58 +136,129 @@ class Score(BaseModel):
         }
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Tidy rows: organisation index, period, target, actual, met, gap, progress, RAG, verdict."""
+        """Tidy rows: organisation, period, target, actual, met, gap, progress, RAG, verdict.
+
+        A missing actual is ``None`` in ``actual``, ``met``, ``gap`` and ``progress``, beside its
+        GREY / NOT_AVAILABLE marker; nothing is dropped.
+        """
+        labels = self.organisation_labels()
+        names = self.organisation_names or ("",) * len(labels)
+        n = len(self.periods)
+        flat = {
+            name: np.asarray(getattr(self, name)).reshape(-1, n)
+            for name in (
+                "target",
+                "actual",
+                "available",
+                "met",
+                "gap",
+                "progress",
+                "rag",
+                "verdict",
+            )
+        }
+        sig = None if self.significance is None else self.significance.reshape(-1, n)
+        lower = None if self.lower is None else self.lower.reshape(-1, n)
+        upper = None if self.upper is None else self.upper.reshape(-1, n)
         rows = []
-        rag, verdict = self.rag, self.verdict
-        shape = self.target.shape[:-1]
-        for idx in np.ndindex(*shape):
-            for i, p in enumerate(self.periods):
-                cell = (*idx, i)
-                rows.append(
-                    {
-                        "organisation": idx if idx else None,
-                        "period": str(p),
-                        "target": float(self.target[cell]),
-                        "actual": None if not self.available[cell] else float(self.actual[cell]),
-                        "met": bool(self.met[cell]) if self.available[cell] else None,
-                        "gap": float(self.gap[cell]) if self.available[cell] else None,
-                        "progress": float(self.progress[cell]) if self.available[cell] else None,
-                        "rag": str(rag[cell]),
-                        "verdict": str(verdict[cell]),
-                    }
-                )
+        for i, label in enumerate(labels):
+            for j, p in enumerate(self.periods):
+                ok = bool(flat["available"][i, j])
+                row: dict[str, Any] = {
+                    "organisation": label,
+                    "organisation_name": names[i],
+                    "measure": self.measure or "",
+                    "period": str(p),
+                    "target": float(flat["target"][i, j]),
+                    "actual": float(flat["actual"][i, j]) if ok else None,
+                    "met": bool(flat["met"][i, j]) if ok else None,
+                    "gap": float(flat["gap"][i, j]) if ok else None,
+                    "progress": float(flat["progress"][i, j]) if ok else None,
+                    "lower": _maybe(lower, i, j) if ok else None,
+                    "upper": _maybe(upper, i, j) if ok else None,
+                    "rag": str(flat["rag"][i, j]),
+                    "verdict": str(flat["verdict"][i, j]),
+                }
+                if sig is not None:
+                    row["significance"] = str(sig[i, j])
+                rows.append(row)
         return rows
 
     def to_frame(self) -> Any:
-        """A tidy pandas DataFrame (extra ``pandas``)."""
-        from outcomes.io import require_pandas
+        """A tidy pandas DataFrame (extra ``pandas``); see :func:`outcomes.frames.score_frame`."""
+        from outcomes.frames import score_frame
 
-        return require_pandas().DataFrame(self.to_records())
+        return score_frame(self)
 
     def __str__(self) -> str:
-        from outcomes.io import format_table
-
         header = ["org", "period", "target", "actual", "gap", "RAG", "verdict"]
-        rows = []
-        for r in self.to_records()[:40]:
-            rows.append(
-                [
-                    "" if r["organisation"] is None else str(r["organisation"][0]),
-                    r["period"],
-                    f"{r['target']:.6g}",
-                    "missing" if r["actual"] is None else f"{r['actual']:.6g}",
-                    "" if r["gap"] is None else f"{r['gap']:+.4g}",
-                    r["rag"],
-                    r["verdict"],
-                ]
-            )
+        rows = [
+            [
+                r["organisation"],
+                r["period"],
+                f"{r['target']:.6g}",
+                "missing" if r["actual"] is None else f"{r['actual']:.6g}",
+                "" if r["gap"] is None else f"{r['gap']:+.4g}",
+                r["rag"],
+                r["verdict"],
+            ]
+            for r in self.to_records()[:40]
+        ]
         s = self.summary()
         tail = f"\n{s['scored']} scored, {s['missing']} missing; RAG {s['rag']}"
         return format_table(header, rows) + tail
 
 
-def _actuals(actuals: Any, trajectory: Trajectory) -> FloatArray:
-    """Actuals as a float array of the trajectory's shape; missing words become NaN."""
+def _maybe(array: FloatArray | None, i: int, j: int) -> float | None:
+    if array is None or np.isnan(array[i, j]):
+        return None
+    return float(array[i, j])
+
+
+def parse_values(value: object, name: str) -> FloatArray:
+    """Numbers as a float array, with every missing marker (NaN, None, '..', 'Awaiting data')
+    as NaN; other text raises :class:`ScoringError` naming ``name``.
+
+    >>> parse_values([1.5, None, "Awaiting data", "2,407"], "actuals").tolist()
+    [1.5, nan, nan, 2407.0]
+    """
+
+    def one(v: object) -> float:
+        if v is None:
+            return math.nan
+        if isinstance(v, str):
+            if is_missing(v):
+                return math.nan
+            try:
+                return float(v.replace(",", ""))
+            except ValueError:
+                raise ScoringError(
+                    f"{name} must be numbers or a missing marker such as 'Awaiting data', got {v!r}"
+                ) from None
+        if isinstance(v, bool):
+            raise ScoringError(f"{name} must be numbers, got {v!r}")
+        try:
+            return float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            raise ScoringError(f"{name} must be numbers, got {v!r}") from None
+
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        array = value.astype(np.float64, copy=False)
+    else:
+        raw = np.asarray(value, dtype=object)
+        if raw.dtype == object and raw.size:
+            array = np.asarray(
+                np.vectorize(one, otypes=[np.float64])(raw), dtype=np.float64
+            ).reshape(raw.shape)
+        else:
+            array = as_float_array(value, name, error=ScoringError, finite=False)
+    if np.isinf(array).any():
+        raise ScoringError(f"{name} must be finite or missing (NaN), got an infinite value")
+    return array
+
+
+def _actuals(actuals: object, trajectory: Trajectory) -> FloatArray:
+    """Actuals as a float array of the trajectory's shape; missing markers become NaN."""
     shape = trajectory.values.shape
     if isinstance(actuals, Mapping):
         out = np.full(shape, np.nan)
@@ -176,116 +269,116 @@ def _actuals(actuals: Any, trajectory: Trajectory) -> FloatArray:
                     f"actuals given for {str(p)!r}, which the trajectory does not have "
                     f"(it has {', '.join(str(q) for q in trajectory.periods)})"
                 )
-            out[..., trajectory.periods.index(p)] = _values(value, f"actuals[{str(p)!r}]")
-        return out
-    array = _values(actuals, "actuals")
-    if array.shape != shape:
-        try:
-            array = np.broadcast_to(array, shape)
-        except ValueError:
-            raise ScoringError(
-                f"actuals have shape {array.shape}, the trajectory's targets {shape}"
-            ) from None
-    return np.asarray(array, dtype=np.float64)
-
-
-def _values(value: Any, name: str) -> FloatArray:
-    def one(v: Any) -> float:
-        if v is None:
-            return math.nan
-        if isinstance(v, str):
-            if v.strip().lower() in MISSING_WORDS:
-                return math.nan
+            cells = parse_values(value, f"actuals[{str(p)!r}]")
             try:
-                return float(v.replace(",", ""))
+                out[..., trajectory.periods.index(p)] = cells
             except ValueError:
                 raise ScoringError(
-                    f"{name} must be numbers or 'Awaiting data', got {v!r}"
+                    f"actuals[{str(p)!r}] has shape {cells.shape}, the organisations {shape[:-1]}"
                 ) from None
-        return float(v)
+        return out
+    return _to_shape(parse_values(actuals, "actuals"), shape, "actuals")
 
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-        raw = value  # already numbers: nothing to look for
-    else:
-        raw = np.asarray(value, dtype=object)
-    if raw.dtype == object and raw.size and any(isinstance(v, str) or v is None for v in raw.flat):
-        return np.asarray(np.vectorize(one, otypes=[np.float64])(raw), dtype=np.float64)
+
+def _to_shape(array: FloatArray, shape: tuple[int, ...], name: str) -> FloatArray:
+    if array.shape == shape:
+        return array
     try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ScoringError(f"{name} must be numbers, got {value!r}") from None
-    if np.isinf(array).any():
-        raise ScoringError(f"{name} must be finite or missing (NaN), got an infinite value")
-    return array
+        return np.asarray(np.broadcast_to(array, shape), dtype=np.float64)
+    except ValueError:
+        raise ScoringError(
+            f"{name} has shape {array.shape}, the trajectory's targets {shape}"
+        ) from None
 
 
 def _interval(
     trajectory: Trajectory,
     actual: FloatArray,
-    lower: Any,
-    upper: Any,
-    count: Any,
-    denominator: Any,
+    lower: npt.ArrayLike | None,
+    upper: npt.ArrayLike | None,
+    count: npt.ArrayLike | None,
+    denominator: npt.ArrayLike | None,
     confidence: float,
-    method: str,
+    method: Literal["auto", "byar", "exact"],
 ) -> tuple[FloatArray | None, FloatArray | None, str | None]:
-    from outcomes import stats
-
     shape = actual.shape
+    available = ~np.isnan(actual)
     if lower is not None or upper is not None:
         if lower is None or upper is None:
             raise ScoringError("give both lower and upper, or neither")
-        lo = np.broadcast_to(
-            as_float_array(lower, "lower", error=ScoringError, finite=False), shape
-        )
-        hi = np.broadcast_to(
-            as_float_array(upper, "upper", error=ScoringError, finite=False), shape
-        )
+        lo = _to_shape(parse_values(lower, "lower"), shape, "lower")
+        hi = _to_shape(parse_values(upper, "upper"), shape, "upper")
         if (lo > hi).any():
             raise ScoringError("lower must be <= upper in every cell")
-        return np.asarray(lo), np.asarray(hi), "given"
+        outside = (
+            available
+            & ~np.isnan(lo)
+            & ((actual < lo - 1e-9 * np.abs(lo)) | (actual > hi + 1e-9 * np.abs(hi)))
+        )
+        if outside.any():
+            i = tuple(int(x) for x in np.argwhere(outside)[0])
+            raise ScoringError(
+                f"an actual lies outside its own confidence interval: actual {actual[i]!r}, "
+                f"interval [{lo[i]!r}, {hi[i]!r}] (at index {i}, period "
+                f"{trajectory.periods[i[-1]]})"
+            )
+        return lo, hi, "given"
     if count is None and denominator is None:
         return None, None, None
     if count is None or denominator is None:
         raise ScoringError("give both count and denominator, or neither")
-    x = np.broadcast_to(as_float_array(count, "count", error=ScoringError, finite=False), shape)
-    n = np.broadcast_to(
-        as_float_array(denominator, "denominator", error=ScoringError, finite=False), shape
-    )
+    x = _to_shape(parse_values(count, "count"), shape, "count")
+    n = _to_shape(parse_values(denominator, "denominator"), shape, "denominator")
     ok = ~(np.isnan(x) | np.isnan(n))
     if (x[ok] < 0).any():
         raise ScoringError(f"count must be >= 0, got {float(x[ok][x[ok] < 0][0])!r}")
+    if (n[ok] <= 0).any():
+        raise ScoringError(f"denominator must be > 0, got {float(n[ok][n[ok] <= 0][0])!r}")
     xs, ns = np.where(ok, x, 0.0), np.where(ok, n, 1.0)
-    unit = trajectory.unit
-    if unit in ("percent", "proportion"):
-        lo, hi = stats.wilson(xs, ns, confidence)
-        scale = 100.0 if unit == "percent" else 1.0
-        lo, hi, used = np.asarray(lo) * scale, np.asarray(hi) * scale, "wilson"
-    elif unit in _RATE_UNITS:
-        chosen = "auto" if method == "auto" else method
-        lo, hi = stats.rate_ci(xs, ns, per=_RATE_UNITS[unit], method=chosen, confidence=confidence)  # type: ignore[arg-type]
-        lo, hi, used = np.asarray(lo), np.asarray(hi), f"rate ({chosen})"
+    spec = unit(trajectory.unit) if trajectory.unit is not None else None
+    if spec is not None and spec.interval == "wilson":
+        lo_w, hi_w = wilson(xs, ns, confidence)
+        scale = spec.per or 1.0
+        lo, hi, used = np.asarray(lo_w) * scale, np.asarray(hi_w) * scale, "wilson"
+    elif spec is not None and spec.interval == "poisson":
+        lo_r, hi_r = rate_ci(xs, ns, per=spec.per or 1.0, method=method, confidence=confidence)
+        lo, hi, used = np.asarray(lo_r), np.asarray(hi_r), f"rate ({method})"
     else:
         raise ScoringError(
-            f"cannot compute an interval from count/denominator for unit {unit!r}; give the "
-            "trajectory a unit ('percent', 'proportion', 'per_100000', 'per_1000', 'per_100') "
-            "or pass lower/upper"
+            f"cannot compute an interval from count/denominator for unit {trajectory.unit!r}; "
+            "give the trajectory a rate or percentage unit ('percent', 'proportion', "
+            "'per_100000', 'per_1000', 'per_100') or pass lower/upper"
         )
     return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), used
 
 
+def _check_units(trajectory: Trajectory, actual: FloatArray) -> None:
+    if trajectory.unit is None:
+        return
+    check_values(actual, trajectory.unit, "actuals", error=ScoringError)
+    spec = unit(trajectory.unit)
+    shown = actual[~np.isnan(actual)]
+    if spec.kind == "percent" and shown.size and (shown <= 1).all() and (shown > 0).any():
+        warnings.warn(
+            f"every actual of {trajectory.measure or 'the measure'!s} is between 0 and 1 but "
+            f"its unit is % (0-100): were fractions given? (0.5% can be real)",
+            UnitWarning,
+            stacklevel=3,
+        )
+
+
 def score(
     trajectory: Trajectory,
-    actuals: Any,
+    actuals: object,
     *,
-    polarity: Any = None,
+    polarity: Polarity | str | None = None,
     tolerance: float = 0.0,
     tolerance_kind: Literal["absolute", "relative"] = "absolute",
     amber_progress: float | None = None,
-    lower: Any = None,
-    upper: Any = None,
-    count: Any = None,
-    denominator: Any = None,
+    lower: npt.ArrayLike | None = None,
+    upper: npt.ArrayLike | None = None,
+    count: npt.ArrayLike | None = None,
+    denominator: npt.ArrayLike | None = None,
     confidence: float = 0.95,
     method: Literal["auto", "byar", "exact"] = "auto",
 ) -> Score:
@@ -305,12 +398,21 @@ def score(
       side of the target, NOT_MET_WITH_CONFIDENCE when the whole interval is on the bad side,
       NOT_DISTINGUISHABLE otherwise; NOT_AVAILABLE when missing; NO_INTERVAL without one.
 
-    ``actuals`` is an array of the targets' shape (NaN, None or 'Awaiting data' for missing) or a
-    mapping of period label to values. Intervals come from ``lower``/``upper``, or from
-    ``count``/``denominator`` by the trajectory's unit: Wilson for percent/proportion, and for
-    rates per 100,000/1,000/100 :func:`outcomes.stats.rate_ci` (``method="auto"``: exact Poisson
-    below 10 events, Byar from 10).
+    ``actuals`` is an array of the targets' shape (NaN, None or a missing marker such as
+    'Awaiting data' for missing) or a mapping of period label to values. Intervals come from
+    ``lower``/``upper``, or from ``count``/``denominator`` by the unit's kind: Wilson for
+    percent/proportion, and for rates :func:`outcomes.stats.rate_ci` (``method="auto"``: exact
+    Poisson below 10 events, Byar from 10).
 
+    Raises
+    ------
+    ScoringError
+        Text that is not a number or a missing marker, actuals outside the unit's bounds (a
+        negative rate, a percentage above 100), an actual outside its own interval, shapes that
+        do not match the targets, an unknown ``method``.
+
+    Examples
+    --------
     >>> from outcomes import percentage_change
     >>> t = percentage_change(2000.0, -0.032, start="2013", periods=["2014"], polarity="lower")
     >>> s = score(t, [1900.0], lower=[1870.0], upper=[1930.0])
@@ -324,24 +426,34 @@ def score(
         raise ScoringError(
             "polarity is needed to score: pass polarity='higher' or 'lower' (the trajectory has none)"
         )
-    if not (isinstance(tolerance, int | float) and math.isfinite(tolerance) and tolerance >= 0):
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not math.isfinite(tolerance)
+        or tolerance < 0
+    ):
         raise ScoringError(f"tolerance must be a number >= 0, got {tolerance!r}")
     if tolerance_kind not in ("absolute", "relative"):
         raise ScoringError(
             f"tolerance_kind must be 'absolute' or 'relative', got {tolerance_kind!r}"
         )
-    if amber_progress is not None and not 0 <= amber_progress <= 1:
+    if amber_progress is not None and (
+        isinstance(amber_progress, bool)
+        or not isinstance(amber_progress, int | float)
+        or not 0 <= amber_progress <= 1
+    ):
         raise ScoringError(f"amber_progress must be a share in [0, 1], got {amber_progress!r}")
-    from outcomes.stats import _confidence
-
-    conf = _confidence(confidence)
+    if method not in ("auto", "byar", "exact"):
+        raise ScoringError(f"method must be 'auto', 'byar' or 'exact', got {method!r}")
+    conf = confidence_level(confidence)
     sign = pol.sign
     target = trajectory.values
     actual = _actuals(actuals, trajectory)
+    _check_units(trajectory, actual)
     available = ~np.isnan(actual)
     base = np.broadcast_to(trajectory.baseline[..., np.newaxis], target.shape)
 
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         gap = sign * (actual - target)
         met = available & (gap >= 0)
         planned = target - base
@@ -350,7 +462,7 @@ def score(
         progress = np.where(
             held, np.where(kept, 1.0, 0.0), (actual - base) / np.where(held, 1.0, planned)
         )
-    progress = np.where(available, progress, np.nan)
+    progress = np.where(available & np.isfinite(progress), progress, np.nan)
     gap = np.where(available, gap, np.nan)
     allowed = tolerance * np.abs(target) if tolerance_kind == "relative" else tolerance
     near = available & ~met & (gap >= -allowed)
@@ -391,10 +503,18 @@ def score(
         amber_progress=amber_progress,
         confidence=conf if used else None,
         interval_method=used,
+        significance=None,
+        benchmark=None,
+        measure=trajectory.measure,
+        unit=trajectory.unit,
+        ndigits=trajectory.ndigits,
+        start=trajectory.start,
+        organisations=trajectory.organisations,
+        organisation_names=trajectory.organisation_names,
     )
 
 
-def compare_to_goal(value: Any, goal: Any, polarity: Any) -> Any:
+def compare_to_goal(value: npt.ArrayLike, goal: Any, polarity: Polarity | str) -> Any:
     """Fingertips' "compared to goal": BETTER / SAME / WORSE, per value.
 
     A single goal: reaching it (equal counts) is BETTER, otherwise WORSE. A range goal
@@ -410,7 +530,7 @@ def compare_to_goal(value: Any, goal: Any, polarity: Any) -> Any:
     if pol is Polarity.NO_JUDGEMENT:
         raise ScoringError("polarity must be 'higher' or 'lower' to compare with a goal")
     sign = pol.sign
-    v = _values(value, "value")
+    v = parse_values(value, "value")
     if isinstance(goal, tuple | list) and len(goal) == 2:
         a, b = sorted(float(g) for g in goal)
         good_end, bad_end = (b, a) if sign > 0 else (a, b)
@@ -420,8 +540,8 @@ def compare_to_goal(value: Any, goal: Any, polarity: Any) -> Any:
         g = float(goal)
         better = sign * (v - g) >= 0
         worse = ~better
-    out = np.full(v.shape, Comparison.SAME.value, dtype=object)
+    out = np.full(v.shape, Comparison.SAME.value, dtype="<U12")
     out[worse] = Comparison.WORSE.value
     out[better] = Comparison.BETTER.value
     out[np.isnan(v)] = Comparison.NOT_COMPARED.value
-    return out if out.ndim else out.item()
+    return out if out.ndim else str(out)

@@ -1,7 +1,9 @@
 """Property-testing machinery for downstream target tools (extra ``testing``: hypothesis).
 
-Strategies for valid inputs and :func:`assert_trajectory_invariants`, which checks a trajectory
-against the invariants every rule promises, reading the rule from the trajectory itself.
+Everything here is generated from the rule registry (:mod:`outcomes.rules`): :func:`rule_cases`
+draws a registered rule with parameters from the rule's own examples, and
+:func:`assert_trajectory_invariants` checks a trajectory against the invariants its rule
+declares. A rule added to the registry is tested by every property test with no other edit.
 
 Example, in a downstream test suite::
 
@@ -18,30 +20,26 @@ Example, in a downstream test suite::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from outcomes.models import Polarity, Trajectory
+from outcomes.periods import period
+from outcomes.polarity import Polarity
+from outcomes.rules import get, specs
+from outcomes.trajectory import Trajectory
 
 __all__ = [
+    "RuleCase",
     "assert_trajectory_invariants",
     "baselines",
-    "build",
     "peer_sets",
     "periods",
-    "rules",
+    "rule_cases",
 ]
-
-RULE_NAMES = (
-    "percentage_change",
-    "to_target",
-    "quantile_step",
-    "reach_national",
-    "national_or_quantile",
-    "hold",
-)
-MONOTONE_PROFILES = ("linear", "geometric", "front-loaded", "back-loaded")
 
 
 def _st() -> Any:
@@ -87,145 +85,94 @@ def periods() -> Any:
     return pair()
 
 
-def rules() -> Any:
-    """``(rule name, parameters)`` pairs that :func:`build` turns into a trajectory."""
+@dataclass(frozen=True)
+class RuleCase:
+    """A registered rule with parameters drawn from its examples, over a span of periods.
+
+    Parameters the rule measures in the measure's units (its spec's ``measured``) are stored
+    for a baseline of 1 where they are ``"baseline"``-relative; :meth:`build` scales them.
+    """
+
+    name: str
+    parameters: dict[str, Any]
+    start: str
+    end: str
+    polarity: str | None = None
+    scaled: dict[str, str] = field(default_factory=dict)
+
+    def build(self, baseline: npt.ArrayLike, *, scale: float = 1.0) -> Trajectory:
+        """The trajectory of this case for ``baseline``; ``scale`` multiplies the baseline and
+        every parameter in the measure's units (for scale-equivariance)."""
+        b = np.asarray(baseline, dtype=float) * scale
+        parameters = dict(self.parameters)
+        for name, how in get(self.name).measured.items():
+            if name not in parameters or parameters[name] is None:
+                continue
+            value = np.asarray(parameters[name], dtype=float)
+            parameters[name] = (
+                value * (b if how == "baseline" else 1.0) * (1.0 if how == "baseline" else scale)
+            )
+        common: dict[str, Any] = {"start": self.start, "end": self.end}
+        if self.polarity is not None:
+            common["polarity"] = self.polarity
+        return get(self.name).call(b, parameters, **common)
+
+
+def rule_cases(names: Sequence[str] | None = None) -> Any:
+    """A strategy of :class:`RuleCase`: every registered rule with examples (or ``names``)."""
     st = _st()
-    polarity = st.sampled_from(["higher", "lower"])
-    profile = st.sampled_from(MONOTONE_PROFILES)
-    return st.one_of(
-        st.tuples(
-            st.just("percentage_change"),
-            st.fixed_dictionaries(
-                {"rate": st.floats(min_value=-0.14, max_value=0.3), "compound": st.booleans()}
-            ),
-        ),
-        st.tuples(
-            st.just("to_target"),
-            st.fixed_dictionaries(
-                {"relative_target": st.floats(min_value=0.2, max_value=2.0), "profile": profile}
-            ),
-        ),
-        st.tuples(
-            st.just("quantile_step"),
-            st.fixed_dictionaries(
-                {
-                    "polarity": polarity,
-                    "peers": peer_sets(),
-                    "quantiles": st.sampled_from([4, 5]),
-                    "steps": st.integers(min_value=1, max_value=3),
-                    "aim": st.sampled_from(["boundary", "middle"]),
-                    "profile": profile,
-                }
-            ),
-        ),
-        st.tuples(
-            st.just("reach_national"),
-            st.fixed_dictionaries(
-                {
-                    "polarity": polarity,
-                    "national": st.floats(min_value=1.0, max_value=1e5),
-                    "profile": profile,
-                }
-            ),
-        ),
-        st.tuples(
-            st.just("national_or_quantile"),
-            st.fixed_dictionaries(
-                {
-                    "polarity": polarity,
-                    "peers": peer_sets(),
-                    "national": st.floats(min_value=1.0, max_value=1e5),
-                    "profile": profile,
-                }
-            ),
-        ),
-        st.tuples(st.just("hold"), st.just({})),
-    )
+    chosen = [s for s in specs() if s.example is not None and (names is None or s.name in names)]
 
+    @st.composite  # type: ignore[untyped-decorator]
+    def case(draw: Any) -> RuleCase:
+        spec = draw(st.sampled_from(chosen))
+        start, end = draw(periods())
+        assert spec.example is not None
+        parameters = draw(spec.example(st, period(start), period(end)))
+        polarity = draw(st.sampled_from(["higher", "lower"])) if spec.needs_polarity else None
+        return RuleCase(spec.name, parameters, start, end, polarity)
 
-def build(
-    name: str,
-    parameters: dict[str, Any],
-    baseline: Any,
-    start: str,
-    end: str,
-    *,
-    scale: float = 1.0,
-) -> Trajectory:
-    """Build a trajectory from a :func:`rules` draw; ``scale`` multiplies every value input."""
-    import outcomes.trajectories as tr
-
-    b = np.asarray(baseline, dtype=float) * scale
-    p = dict(parameters)
-    if name == "percentage_change":
-        return tr.percentage_change(b, p["rate"], start=start, end=end, compound=p["compound"])
-    if name == "to_target":
-        return tr.to_target(b, b * p["relative_target"], start=start, end=end, profile=p["profile"])
-    if name == "hold":
-        return tr.hold(b, start=start, end=end)
-    if name == "reach_national":
-        return tr.reach_national(
-            b,
-            p["national"] * scale,
-            polarity=p["polarity"],
-            start=start,
-            end=end,
-            profile=p["profile"],
-        )
-    if name == "quantile_step":
-        return tr.quantile_step(
-            b,
-            np.asarray(p["peers"]) * scale,
-            polarity=p["polarity"],
-            start=start,
-            end=end,
-            quantiles=p["quantiles"],
-            steps=p["steps"],
-            aim=p["aim"],
-            profile=p["profile"],
-        )
-    if name == "national_or_quantile":
-        return tr.national_or_quantile(
-            b,
-            np.asarray(p["peers"]) * scale,
-            p["national"] * scale,
-            polarity=p["polarity"],
-            start=start,
-            end=end,
-            profile=p["profile"],
-        )
-    raise ValueError(f"unknown rule {name!r}; known: {', '.join(RULE_NAMES)}")
+    return case()
 
 
 def assert_trajectory_invariants(trajectory: Trajectory, *, rtol: float = 1e-9) -> None:
-    """Check the invariants every rule promises, from the trajectory's own recorded rule.
+    """Check the invariants the trajectory's rule declares in the registry (see
+    :data:`outcomes.rules.INVARIANTS`), from the trajectory itself.
 
-    * the value at ``end`` equals ``target`` (to ``rtol``, relative);
-    * for monotone profiles, the path moves from the baseline toward the target and never
-      overshoots it (each value lies between the baseline and the target, in order);
-    * under the trajectory's polarity, no target is worse than the baseline;
-    * shapes agree: ``values.shape == baseline.shape + (len(periods),)``.
+    * ``reaches_target``: the value at ``end`` equals ``target`` (to ``rtol``, relative);
+    * ``monotone``: the path moves from the baseline toward the target and never overshoots it;
+    * ``not_worse``: under the trajectory's polarity, no target is worse than the baseline;
+    * always: ``values.shape == baseline.shape + (len(periods),)`` and every value is finite.
+
+    A trajectory of a rule outside the registry (a composite, a roll-up) is checked for shape,
+    finiteness and ``not_worse``.
     """
     t = trajectory
     values, base, target = t.values, t.baseline, t.target
     assert values.shape == (*base.shape, len(t.periods)), "values shape mismatch"
     assert np.all(np.isfinite(values)), "trajectory contains non-finite values"
+    try:
+        promised = get(t.rule.name).invariants
+    except KeyError:
+        promised = frozenset({"not_worse"})
     tol = rtol * np.maximum(np.abs(target), 1.0)
-    if t.end in t.periods:
+    if "reaches_target" in promised and t.end in t.periods:
         at_end = values[..., t.index(t.end)]
         assert np.all(np.abs(at_end - target) <= tol), "value at end differs from the target"
-    profile = t.rule.parameters.get("profile", "linear")
-    monotone = t.rule.name in ("percentage_change", "hold") or profile in MONOTONE_PROFILES
-    if monotone:
+    if "monotone" in promised:
         direction = np.sign(target - base)[..., np.newaxis]
         steps = np.diff(np.concatenate([base[..., np.newaxis], values], axis=-1), axis=-1)
         slack = rtol * np.maximum(np.abs(values).max(initial=1.0), 1.0)
         assert np.all(steps * direction >= -slack), "path is not monotone toward the target"
-        if t.rule.name != "percentage_change" or t.end in t.periods:
+        if t.end in t.periods:
             lo = np.minimum(base, target)[..., np.newaxis] - slack
             hi = np.maximum(base, target)[..., np.newaxis] + slack
             assert np.all((values >= lo) & (values <= hi)), "path overshoots the target"
-    if t.polarity is not None and t.polarity is not Polarity.NO_JUDGEMENT:
+    if (
+        "not_worse" in promised
+        and t.polarity is not None
+        and t.polarity is not Polarity.NO_JUDGEMENT
+    ):
         slack = rtol * np.maximum(np.abs(base), 1.0)[..., np.newaxis]
         worse = t.polarity.sign * (values - base[..., np.newaxis]) < -slack
         assert not np.any(worse), "a target is worse than the baseline under its polarity"

@@ -1,14 +1,21 @@
-"""Units of the domain, on a pint registry built lazily on first use.
+"""Units of the domain: ONE table of what each unit means, and a pint registry built lazily.
+
+Each unit id maps to a :class:`Unit`: its *kind* (a rate per N people, a proportion, a
+percentage, a count, an index, money, a survey score ...), its bounds, its display label and its
+usual published precision. Validation, scoring (which confidence interval fits), roll-up (how
+members combine), tables and charts all read this one table, so a unit means the same thing
+everywhere. The words that mean "no value here" in published tables are here too
+(:data:`MISSING_MARKERS`), used by every reader and by the audit.
 
 Rates are *events per population*: a rate per 100 patients converts to a rate per 100,000
 (multiply by 1,000), but a rate is never a percentage, so mixing them raises
 :class:`~outcomes.errors.UnitError` naming both units. EQ-5D index scores, years of life lost and
-money each have a dimension of their own, so none of them mixes silently with a rate.
-
-The catalogue refers to units by the ids in :data:`UNITS` (plain data, no pint needed); pint is
+money each have a dimension of their own, so none of them mixes silently with a rate. pint is
 imported only when a quantity is built.
 
 >>> from outcomes import units
+>>> units.unit("per_100000").label, units.unit("per_100000").kind
+('per 100,000 population', 'rate')
 >>> float(units.convert(6.0, "per_100", "per_100000"))
 6000.0
 >>> units.quantity(12.5, "per_100000") + units.quantity(3.0, "percent")
@@ -20,34 +27,237 @@ outcomes.errors.UnitError: cannot add 'per_100000' ([event] / [population]) and 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from outcomes.errors import UnitError, close_matches
 
-__all__ = ["UNITS", "convert", "describe", "quantity", "registry", "unit_expression"]
+__all__ = [
+    "MISSING_MARKERS",
+    "UNITS",
+    "Unit",
+    "UnitKind",
+    "check_values",
+    "convert",
+    "describe",
+    "is_missing",
+    "quantity",
+    "registry",
+    "unit",
+    "unit_expression",
+]
 
-#: Unit id -> (pint expression, human label). Catalogue files use these ids.
-UNITS: dict[str, tuple[str, str]] = {
-    "per_100000": ("per_100000", "per 100,000 population"),
-    "per_1000": ("per_1000", "per 1,000"),
-    "per_100": ("per_100", "per 100 patients"),
-    "percent": ("percent", "%"),
-    "percentage_points": ("percent", "percentage points"),
-    "proportion": ("dimensionless", "proportion (0-1)"),
-    "ratio": ("dimensionless", "ratio"),
-    "eq5d": ("eq5d", "EQ-5D index score (0-1)"),
-    "eq5d_x100": ("eq5d_x100", "EQ-5D index score x 100"),
-    "yll_per_100000": ("yll_per_100000", "years of life lost per 100,000 population"),
-    "years": ("year", "years"),
-    "score": ("survey_score", "survey score (0-100)"),
-    "health_gain": ("health_gain", "mean health gain (PROMs)"),
-    "count": ("event", "count"),
-    "gbp": ("GBP", "GBP"),
-    "gbp_per_head": ("GBP_per_head", "GBP per head of population"),
-    "none": ("dimensionless", "no unit (indicator in development)"),
-}
+UnitKind = Literal[
+    "rate",
+    "proportion",
+    "percent",
+    "difference",
+    "ratio",
+    "index",
+    "score",
+    "count",
+    "duration",
+    "money",
+    "none",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What a unit id means.
+
+    ``kind`` decides how values behave: a ``rate`` is events per ``per`` people (its interval
+    from a count and a denominator is Poisson when ``interval="poisson"``); a ``percent`` or
+    ``proportion`` is a share of a population, bounded by ``lower``/``upper``, with a Wilson
+    interval; an ``index`` (e.g. % of pre-pandemic activity) may exceed 100; a ``score`` is a
+    mean of survey responses, combined by respondents, never by population. ``combine`` says
+    how members roll up to a footprint; ``ndigits`` is the usual published precision.
+    """
+
+    id: str
+    expression: str
+    kind: UnitKind
+    label: str
+    per: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    ndigits: int = 1
+    combine: Literal["population", "sum", "respondents"] | None = "population"
+    interval: Literal["poisson", "wilson"] | None = None
+
+    @property
+    def axis_label(self) -> str:
+        """The label for a chart axis or a table header, e.g. ``'per 100,000 population'``."""
+        return self.label
+
+
+def _table(*units: Unit) -> dict[str, Unit]:
+    return {u.id: u for u in units}
+
+
+#: Every unit the catalogue, plan files and results may name, by id.
+UNITS: dict[str, Unit] = _table(
+    Unit(
+        "per_100000",
+        "per_100000",
+        "rate",
+        "per 100,000 population",
+        per=100_000,
+        lower=0,
+        interval="poisson",
+    ),
+    Unit(
+        "per_1000",
+        "per_1000",
+        "rate",
+        "per 1,000 population",
+        per=1_000,
+        lower=0,
+        interval="poisson",
+    ),
+    Unit("per_100", "per_100", "rate", "per 100 patients", per=100, lower=0, interval="poisson"),
+    Unit("percent", "percent", "percent", "%", per=100, lower=0, upper=100, interval="wilson"),
+    Unit("percentage_points", "percent", "difference", "percentage points", per=100),
+    Unit(
+        "proportion",
+        "dimensionless",
+        "proportion",
+        "proportion (0-1)",
+        per=1,
+        lower=0,
+        upper=1,
+        ndigits=3,
+        interval="wilson",
+    ),
+    Unit("ratio", "dimensionless", "ratio", "ratio", per=1, lower=0, ndigits=2),
+    Unit("index_percent", "percent", "index", "% of the reference level", per=100, lower=0),
+    Unit(
+        "eq5d",
+        "eq5d",
+        "score",
+        "EQ-5D index score (0-1)",
+        lower=-0.594,
+        upper=1,
+        ndigits=3,
+        combine="respondents",
+    ),
+    Unit(
+        "eq5d_x100",
+        "eq5d_x100",
+        "score",
+        "EQ-5D index score x 100",
+        lower=-59.4,
+        upper=100,
+        combine="respondents",
+    ),
+    Unit(
+        "yll_per_100000",
+        "yll_per_100000",
+        "rate",
+        "years of life lost per 100,000 population",
+        per=100_000,
+        lower=0,
+    ),
+    Unit("years", "year", "duration", "years", lower=0, combine=None),
+    Unit("minutes", "minute", "duration", "minutes", lower=0, combine=None),
+    Unit("days", "day", "duration", "days", lower=0, combine=None),
+    Unit(
+        "score",
+        "survey_score",
+        "score",
+        "survey score (0-100)",
+        lower=0,
+        upper=100,
+        combine="respondents",
+    ),
+    Unit(
+        "health_gain",
+        "health_gain",
+        "score",
+        "mean health gain (PROMs)",
+        ndigits=3,
+        combine="respondents",
+    ),
+    Unit("count", "event", "count", "count", lower=0, ndigits=0, combine="sum"),
+    Unit("gbp", "GBP", "money", "£", lower=0, ndigits=2, combine="sum"),
+    Unit("gbp_per_head", "GBP_per_head", "money", "£ per head of population", lower=0, ndigits=2),
+    Unit("none", "dimensionless", "none", "no unit (indicator in development)", combine=None),
+)
+
+#: Cell texts that mean "no value" in published tables and files (compared lower-case, stripped);
+#: anything starting with "awaiting" ("Awaiting data", "Awaiting indicator") is missing too.
+MISSING_MARKERS: frozenset[str] = frozenset(
+    {"", ":", "..", ".", "-", "\u2013", "*", "x", "n/a", "na", "nan", "null", "none", "tbc"}
+)
+
+
+def is_missing(text: str) -> bool:
+    """True when a cell's text is a missing-value marker, not a number.
+
+    >>> [is_missing(t) for t in ["..", " Awaiting indicator", "x", "12.5", "0"]]
+    [True, True, True, False, False]
+    """
+    word = text.strip().lower()
+    return word in MISSING_MARKERS or word.startswith("awaiting")
+
+
+def unit(unit_id: str) -> Unit:
+    """The :class:`Unit` of an id; an unknown id raises :class:`UnitError` listing the known ones.
+
+    >>> unit("percent").upper
+    100
+    >>> unit("furlongs")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.UnitError: unknown unit 'furlongs'; known units: count, days, eq5d, ...
+    """
+    try:
+        return UNITS[unit_id]
+    except (KeyError, TypeError):
+        hint = close_matches(str(unit_id), UNITS)
+        raise UnitError(
+            f"unknown unit {unit_id!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + f"; known units: {', '.join(sorted(UNITS))}"
+        ) from None
+
+
+def check_values(
+    values: npt.ArrayLike, unit_id: str | None, field: str, *, error: type[Exception] = UnitError
+) -> None:
+    """Raise ``error`` naming ``field`` when a value lies outside its unit's bounds.
+
+    Missing values (NaN) pass: missing is not bad. A percentage of a population above 100 or
+    below 0, a negative rate, count or amount of money are refused; an index may exceed 100.
+
+    >>> check_values([12.0, float("nan")], "percent", "actual")
+    >>> check_values([101.0], "percent", "actual")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.UnitError: actual must be between 0 and 100 for unit 'percent' (%), got 101.0
+    """
+    if unit_id is None:
+        return
+    u = unit(unit_id)
+    if u.lower is None and u.upper is None:
+        return
+    array = np.asarray(values, dtype=np.float64)
+    low = array < u.lower if u.lower is not None else np.zeros(array.shape, dtype=bool)
+    high = array > u.upper if u.upper is not None else np.zeros(array.shape, dtype=bool)
+    bad = low | high
+    if bad.any():
+        first = float(array[bad].flat[0]) if array.ndim else float(array)
+        if u.upper is None:
+            rule = f"must be >= {u.lower:g}"
+        elif u.lower is None:
+            rule = f"must be <= {u.upper:g}"
+        else:
+            rule = f"must be between {u.lower:g} and {u.upper:g}"
+        raise error(f"{field} {rule} for unit {unit_id!r} ({u.label}), got {first!r}")
+
 
 _DEFINITIONS = (
     "event = [event]",
@@ -124,13 +334,7 @@ def unit_expression(unit_id: str) -> str:
     >>> unit_expression("per_100000")
     'per_100000'
     """
-    try:
-        return UNITS[unit_id][0]
-    except KeyError:
-        hint = close_matches(unit_id, UNITS)
-        raise UnitError(
-            f"unknown unit {unit_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-        ) from None
+    return unit(unit_id).expression
 
 
 def describe(unit_id: str) -> str:
@@ -139,8 +343,7 @@ def describe(unit_id: str) -> str:
     >>> describe("eq5d")
     'EQ-5D index score (0-1)'
     """
-    unit_expression(unit_id)
-    return UNITS[unit_id][1]
+    return unit(unit_id).label
 
 
 def quantity(value: Any, unit_id: str) -> Any:

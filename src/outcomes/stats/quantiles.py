@@ -1,6 +1,4 @@
-"""Statistical methods: quantiles and confidence intervals, one function per published method.
-
-Quantiles come in two published flavours that disagree on real data, so both are here:
+"""Quantiles, in the two published flavours that disagree on real data.
 
 * :func:`quantile_bounds` - **value bounds** by linear interpolation (Excel PERCENTILE.INC,
   R ``quantile(type = 7)``, numpy's default), as the Fingertips site computes quartile and
@@ -9,35 +7,26 @@ Quantiles come in two published flavours that disagree on real data, so both are
 * :func:`assign_quantiles` - the OHID **rank-based** assignment of PHEindicatormethods
   ``phe_quantile`` and PHStatsMethods ``ph_quantile`` ("Assigning Deprivation Categories"),
   re-implemented from the published formula.
-
-Confidence intervals (scipy is imported inside the functions, never at module import):
-Wilson score for proportions; exact Poisson (chi-square) and Byar for counts; rates built on
-either; Dobson for directly standardised rates.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array
-from outcomes.errors import OutcomesError, ScoringError, TrajectoryError
+from outcomes._arrays import FloatArray, as_float_array, check_ndigits
+from outcomes.errors import OutcomesError, TrajectoryError
 from outcomes.polarity import Polarity
 
 __all__ = [
-    "Interval",
+    "QUANTILE_METHODS",
     "QuantileWarning",
     "assign_quantiles",
-    "byar",
-    "dsr_ci",
-    "poisson_exact",
     "quantile_bounds",
     "quantile_categories",
-    "rate_ci",
-    "wilson",
-    "z_value",
 ]
 
 #: Named methods of :func:`quantile_bounds` -> numpy ``method``.
@@ -65,18 +54,6 @@ class QuantileWarning(UserWarning):
     """Some values could not be given a quantile (missing, or their group is too small)."""
 
 
-class Interval(NamedTuple):
-    """Lower and upper confidence limits (scalars or arrays)."""
-
-    lower: Any
-    upper: Any
-
-
-# --------------------------------------------------------------------------------------------
-# Quantiles
-# --------------------------------------------------------------------------------------------
-
-
 def _check_quantiles(quantiles: int, error: type[OutcomesError]) -> int:
     if isinstance(quantiles, bool) or not isinstance(quantiles, int | np.integer) or quantiles < 2:
         raise error(f"quantiles must be a whole number >= 2, got {quantiles!r}")
@@ -84,7 +61,7 @@ def _check_quantiles(quantiles: int, error: type[OutcomesError]) -> int:
 
 
 def quantile_bounds(
-    values: Any,
+    values: npt.ArrayLike,
     quantiles: int = 4,
     method: str = "fingertips",
     *,
@@ -136,11 +113,13 @@ def quantile_bounds(
     bounds = func(array, probs, axis=-1, method=QUANTILE_METHODS[method])  # type: ignore[call-overload]
     bounds = np.moveaxis(bounds, 0, -1)
     if ndigits is not None:
-        bounds = np.round(bounds, ndigits)
+        bounds = np.round(bounds, check_ndigits(ndigits, TrajectoryError))
     return np.asarray(bounds, dtype=np.float64)
 
 
-def quantile_categories(values: Any, bounds: Any, *, polarity: Any = None) -> Any:
+def quantile_categories(
+    values: npt.ArrayLike, bounds: npt.ArrayLike, *, polarity: Polarity | str | None = None
+) -> npt.NDArray[np.intp]:
     """Fingertips value-bound category of each value: the first ``i`` (1..k) with
     ``value <= bounds[i]``, so 1 holds the lowest values and a value on a bound goes down.
 
@@ -164,11 +143,11 @@ def quantile_categories(values: Any, bounds: Any, *, polarity: Any = None) -> An
 
 
 def assign_quantiles(
-    values: Any,
+    values: npt.ArrayLike,
     quantiles: int = 10,
     *,
-    polarity: Any,
-    groups: Any = None,
+    polarity: Polarity | str | npt.ArrayLike,
+    groups: npt.ArrayLike | None = None,
     first: Literal["best", "worst"] = "best",
 ) -> FloatArray:
     """Rank-based quantile of each value within its group (OHID method).
@@ -292,7 +271,9 @@ def assign_quantiles(
     return result
 
 
-def _invert_flags(polarity: Any, n: int, first: str) -> Any:
+def _invert_flags(
+    polarity: Polarity | str | npt.ArrayLike, n: int, first: str
+) -> bool | npt.NDArray[np.bool_]:
     """True where the highest value should get rank 1."""
     want_high_first = first == "best"
     if isinstance(polarity, str | Polarity):
@@ -300,207 +281,16 @@ def _invert_flags(polarity: Any, n: int, first: str) -> Any:
         if p is Polarity.NO_JUDGEMENT:
             raise TrajectoryError("polarity must be 'higher' or 'lower' to rank values, got 'none'")
         return (p is Polarity.HIGHER_IS_BETTER) == want_high_first
-    flags = np.asarray(
-        [Polarity.parse(p) is Polarity.HIGHER_IS_BETTER for p in np.asarray(polarity).ravel()]
-    )
-    if flags.shape != (n,):
+    labels = np.asarray(polarity).ravel()
+    if labels.shape != (n,):
         raise TrajectoryError(
-            f"polarity must be one value or one per value ({n}), got {polarity!r}"
+            f"polarity must be one value or one per value ({n}), got shape {np.shape(polarity)}"
         )
-    return flags == want_high_first
-
-
-# --------------------------------------------------------------------------------------------
-# Confidence intervals
-# --------------------------------------------------------------------------------------------
-
-
-def _confidence(confidence: float) -> float:
-    try:
-        c = float(confidence)
-    except (TypeError, ValueError):
-        raise ScoringError(
-            f"confidence must be a fraction such as 0.95, got {confidence!r}"
-        ) from None
-    if not 0.0 < c < 1.0:
-        hint = f"; did you mean {c / 100:g}?" if 1.0 < c < 100.0 else ""
-        raise ScoringError(
-            f"confidence must be a fraction in (0, 1) such as 0.95, got {confidence!r}{hint}"
-        )
-    return c
-
-
-def z_value(confidence: float = 0.95) -> float:
-    """Two-sided standard normal quantile for a confidence level (0.95 -> 1.959964...).
-
-    >>> round(z_value(0.95), 6), round(z_value(0.998), 4)
-    (1.959964, 3.0902)
-    """
-    from scipy.special import ndtri
-
-    return float(ndtri(1.0 - (1.0 - _confidence(confidence)) / 2.0))
-
-
-def _z(confidence: float, z: float | None) -> float:
-    if z is None:
-        return z_value(confidence)
-    if not np.isfinite(z) or z <= 0:
-        raise ScoringError(f"z must be a positive number, got {z!r}")
-    return float(z)
-
-
-def _out(array: FloatArray) -> Any:
-    return float(array) if np.ndim(array) == 0 else array
-
-
-def _counts(count: Any, name: str = "count") -> FloatArray:
-    return as_float_array(count, name, error=ScoringError, nonnegative=True)
-
-
-def wilson(
-    count: Any, denominator: Any, confidence: float = 0.95, *, z: float | None = None
-) -> Interval:
-    """Wilson score interval for a proportion ``count / denominator`` (as a fraction 0-1).
-
-    ``(2x + z^2 -/+ z sqrt(z^2 + 4x(1 - p))) / (2(n + z^2))`` with ``p = x/n``.
-    Source: Wilson E.B. (1927) JASA 22:209-212; Newcombe R.G. (1998) Stat Med 17:857-872,
-    whose worked example 81/263 gives 0.2553 to 0.3662 (95%).
-
-    >>> lo, hi = wilson(81, 263)
-    >>> round(lo, 4), round(hi, 4)
-    (0.2553, 0.3662)
-    >>> wilson(0, 10).lower
-    0.0
-    """
-    x = _counts(count)
-    n = as_float_array(denominator, "denominator", error=ScoringError)
-    if (n <= 0).any():
-        raise ScoringError(f"denominator must be > 0, got {float(np.min(n))!r}")
-    if (x > n).any():
-        bad = np.argwhere(np.broadcast_to(x > n, np.broadcast_shapes(x.shape, n.shape)))
-        raise ScoringError(
-            f"count must be <= denominator for a proportion (first at index "
-            f"{tuple(int(i) for i in bad[0])})"
-        )
-    zz = _z(confidence, z)
-    p = x / n
-    centre = 2 * x + zz**2
-    spread = zz * np.sqrt(zz**2 + 4 * x * (1 - p))
-    scale = 2 * (n + zz**2)
-    lower = np.maximum((centre - spread) / scale, 0.0)
-    upper = np.minimum((centre + spread) / scale, 1.0)
-    return Interval(_out(lower), _out(upper))
-
-
-def poisson_exact(count: Any, confidence: float = 0.95) -> Interval:
-    """Exact Poisson limits for a count, from the chi-square distribution.
-
-    ``lower = chi2.ppf(a/2, 2x) / 2`` (0 when x = 0), ``upper = chi2.ppf(1 - a/2, 2x + 2) / 2``,
-    with ``a = 1 - confidence``. Source: Ulm K. (1990) Am J Epidemiol 131:373-375; PHE
-    Technical Guide, Confidence intervals (2018).
-
-    >>> lo, hi = poisson_exact(5)
-    >>> round(lo, 4), round(hi, 4)
-    (1.6235, 11.6683)
-    """
-    from scipy.special import chdtri
-
-    x = _counts(count)
-    alpha = 1.0 - _confidence(confidence)
-    # chdtri(v, p) is the inverse survival function of chi-square with v degrees of freedom
-    with np.errstate(invalid="ignore"):
-        lower = np.where(x > 0, chdtri(np.where(x > 0, 2 * x, 1.0), 1 - alpha / 2) / 2, 0.0)
-    upper = chdtri(2 * x + 2, alpha / 2) / 2
-    return Interval(_out(lower), _out(upper))
-
-
-def byar(count: Any, confidence: float = 0.95, *, z: float | None = None) -> Interval:
-    """Byar's approximation to the exact Poisson limits of a count.
-
-    ``lower = x (1 - 1/(9x) - z/(3 sqrt x))^3`` (0 when x = 0),
-    ``upper = (x + 1) (1 - 1/(9(x + 1)) + z/(3 sqrt(x + 1)))^3``.
-    Source: Breslow N.E., Day N.E. (1987) Statistical Methods in Cancer Research II, IARC,
-    p. 69; PHE Technical Guide, Confidence intervals (2018). Pass ``z=1.96`` to match tools
-    that use the rounded constant.
-
-    >>> lo, hi = byar(100)
-    >>> round(lo, 3), round(hi, 3)
-    (81.362, 121.628)
-    """
-    x = _counts(count)
-    zz = _z(confidence, z)
-    # cubes by multiplication: pow() may differ by an ulp between array and scalar code paths
-    with np.errstate(divide="ignore", invalid="ignore"):
-        safe = np.where(x > 0, x, 1.0)
-        a = 1 - 1 / (9 * safe) - zz / (3 * np.sqrt(safe))
-        lower = np.where(x > 0, safe * (a * a * a), 0.0)
-    b = 1 - 1 / (9 * (x + 1)) + zz / (3 * np.sqrt(x + 1))
-    upper = (x + 1) * (b * b * b)
-    return Interval(_out(np.maximum(lower, 0.0)), _out(upper))
-
-
-def rate_ci(
-    count: Any,
-    denominator: Any,
-    per: float = 100_000,
-    method: Literal["byar", "exact", "auto"] = "byar",
-    confidence: float = 0.95,
-    *,
-    z: float | None = None,
-) -> Interval:
-    """Confidence interval of a crude rate ``count / denominator * per``.
-
-    ``method="exact"`` uses :func:`poisson_exact`, ``"byar"`` :func:`byar`, and ``"auto"`` the
-    common PHE convention: exact below 10 events, Byar from 10 (element by element).
-
-    >>> lo, hi = rate_ci(20, 50_000)
-    >>> round(lo, 2), round(hi, 2)
-    (24.42, 61.78)
-    """
-    x = _counts(count)
-    n = as_float_array(denominator, "denominator", error=ScoringError)
-    if (n <= 0).any():
-        raise ScoringError(f"denominator must be > 0, got {float(np.min(n))!r}")
-    if method == "exact":
-        lo, hi = poisson_exact(x, confidence)
-    elif method == "byar":
-        lo, hi = byar(x, confidence, z=z)
-    elif method == "auto":
-        elo, ehi = poisson_exact(x, confidence)
-        blo, bhi = byar(x, confidence, z=z)
-        lo, hi = np.where(x < 10, elo, blo), np.where(x < 10, ehi, bhi)
-    else:
-        raise ScoringError(f"method must be 'byar', 'exact' or 'auto', got {method!r}")
-    scale = per / n
-    return Interval(_out(np.asarray(lo) * scale), _out(np.asarray(hi) * scale))
-
-
-def dsr_ci(
-    dsr: Any,
-    count: Any,
-    variance: Any,
-    confidence: float = 0.95,
-    method: Literal["byar", "exact"] = "byar",
-) -> Interval:
-    """Dobson's interval for a directly standardised rate.
-
-    ``DSR + sqrt(var(DSR) / O) * (O_limit - O)``, where ``O`` is the total observed count, its
-    limits ``O_limit`` come from Byar (or exact Poisson), and ``var(DSR)`` is the variance of
-    the standardised rate (``sum(w_i^2 O_i / n_i^2)`` times the rate multiplier squared).
-    Undefined for zero events, which raises. Source: Dobson A.J. et al. (1991) Stat Med
-    10:457-462; PHE Technical Guide, Confidence intervals (2018).
-
-    >>> lo, hi = dsr_ci(500.0, 100, 2500.0)
-    >>> round(lo, 2), round(hi, 2)
-    (406.81, 608.14)
-    """
-    rate = as_float_array(dsr, "dsr", error=ScoringError)
-    o = _counts(count)
-    var = as_float_array(variance, "variance", error=ScoringError, nonnegative=True)
-    if (o <= 0).any():
-        raise ScoringError("count must be > 0 for Dobson's method (undefined for zero events)")
-    lo, hi = byar(o, confidence) if method == "byar" else poisson_exact(o, confidence)
-    factor = np.sqrt(var / o)
-    return Interval(
-        _out(rate + factor * (np.asarray(lo) - o)), _out(rate + factor * (np.asarray(hi) - o))
-    )
+    # parse each distinct label once, not once per row
+    distinct, inverse = np.unique(labels.astype(str), return_inverse=True)
+    parsed = [Polarity.parse(text) for text in distinct]
+    if Polarity.NO_JUDGEMENT in parsed:
+        raise TrajectoryError("polarity must be 'higher' or 'lower' to rank values, got 'none'")
+    high = np.array([p is Polarity.HIGHER_IS_BETTER for p in parsed], dtype=bool)
+    flags: npt.NDArray[np.bool_] = high[inverse.reshape(n)] == want_high_first
+    return flags

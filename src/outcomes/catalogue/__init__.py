@@ -1,16 +1,20 @@
 """The framework catalogue: one data file per framework edition, validated on load.
 
-Adding an edition is adding a file here (or loading your own with :func:`load_file`); no code
-changes. Every fact in a file carries a ``status`` (confirmed / partly / unconfirmed) and the
-source keys it rests on, so users see which parameters are not confirmed.
+Adding an edition is adding a file to ``catalogue/data/`` (or loading your own with
+:func:`load_file`); no code changes. Every fact in a file carries a ``status`` (confirmed /
+partly / unconfirmed) and the source keys it rests on, so users see which parameters are not
+confirmed. The schema of each kind of edition is in :mod:`outcomes.catalogue.models`.
 
->>> from outcomes import frameworks
->>> frameworks.available()
+:func:`load` returns the edition; pass the expected model as ``kind`` to get that precise type
+(and a clear error if the id names another kind of edition).
+
+>>> from outcomes import catalogue
+>>> catalogue.available()
 ('ambitions-2014-19', 'bcf-2015-16', 'nhsof-2014-15', 'quality-premium-2014-15', 'quality-premium-2015-16')
->>> qp = frameworks.load("quality-premium-2014-15")
+>>> qp = catalogue.load("quality-premium-2014-15", catalogue.QualityPremiumScheme)
 >>> qp.measure("emergency-admissions").weight
 0.25
->>> frameworks.load("nhsof-2014-16")
+>>> catalogue.load("nhsof-2014-16")
 Traceback (most recent call last):
 ...
 outcomes.errors.UnknownCodeError: unknown framework 'nhsof-2014-16'; did you mean 'nhsof-2014-15'?
@@ -19,49 +23,104 @@ outcomes.errors.UnknownCodeError: unknown framework 'nhsof-2014-16'; did you mea
 from __future__ import annotations
 
 import functools
+import json as _json
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import Annotated, Any, TypeVar, overload
 
+from pydantic import Field, TypeAdapter, ValidationError
+
+from outcomes._format import problem_report
+from outcomes.catalogue.models import (
+    Ambition,
+    AmbitionMeasure,
+    AmbitionsFramework,
+    BCFFramework,
+    BCFMetric,
+    BCFPaymentRule,
+    ConstitutionStandard,
+    Domain,
+    Entry,
+    Framework,
+    Gateway,
+    Indicator,
+    NHSOutcomesFramework,
+    Parameter,
+    QualityPremiumMeasure,
+    QualityPremiumScheme,
+    Status,
+    SupplementaryMeasure,
+    framework_error,
+)
 from outcomes.errors import FrameworkError, UnknownCodeError
 
-if TYPE_CHECKING:
-    from outcomes.models import (
-        AmbitionsFramework,
-        BCFFramework,
-        NHSOutcomesFramework,
-        QualityPremiumScheme,
-    )
-
-    Framework = Union[  # noqa: UP007 - a runtime alias used in annotations
-        NHSOutcomesFramework, AmbitionsFramework, BCFFramework, QualityPremiumScheme
-    ]
-
-__all__ = ["available", "load", "load_file", "parse"]
+__all__ = [
+    "Ambition",
+    "AmbitionMeasure",
+    "AmbitionsFramework",
+    "BCFFramework",
+    "BCFMetric",
+    "BCFPaymentRule",
+    "ConstitutionStandard",
+    "Domain",
+    "Entry",
+    "Framework",
+    "Gateway",
+    "Indicator",
+    "NHSOutcomesFramework",
+    "Parameter",
+    "QualityPremiumMeasure",
+    "QualityPremiumScheme",
+    "Status",
+    "SupplementaryMeasure",
+    "available",
+    "load",
+    "load_file",
+    "parse",
+]
 
 _SUFFIX = ".toml"
+_DATA = "outcomes.catalogue.data"
+F = TypeVar("F", bound=Framework)
+KINDS = ("nhsof", "ambitions", "bcf", "quality-premium")
 
 
 def available() -> tuple[str, ...]:
     """Ids of the framework editions shipped with the library, sorted."""
-    folder = resources.files(__name__)
     return tuple(
         sorted(
             entry.name[: -len(_SUFFIX)]
-            for entry in folder.iterdir()
+            for entry in resources.files(_DATA).iterdir()
             if entry.name.endswith(_SUFFIX)
         )
     )
 
 
+@overload
+def load(framework_id: str) -> Framework: ...
+@overload
+def load(framework_id: str, kind: type[F]) -> F: ...
+def load(framework_id: str, kind: type[F] | None = None) -> Framework:
+    """Load a shipped framework edition by id (validated once, then cached).
+
+    With ``kind`` (a model class such as :class:`NHSOutcomesFramework`), the edition must be of
+    that kind, and type checkers know the precise type of the result.
+    """
+    framework = _load(framework_id)
+    if kind is not None and not isinstance(framework, kind):
+        raise FrameworkError(
+            f"{framework_id!r} is a {framework.kind!r} edition, not a {kind.__name__}"
+        )
+    return framework
+
+
 @functools.cache
-def load(framework_id: str) -> Framework:
-    """Load a shipped framework edition by id (validated once, then cached)."""
+def _load(framework_id: str) -> Framework:
     known = available()
     if framework_id not in known:
         raise UnknownCodeError("framework", framework_id, known)
-    entry = resources.files(__name__).joinpath(framework_id + _SUFFIX)
+    entry = resources.files(_DATA).joinpath(framework_id + _SUFFIX)
     framework = parse(entry.read_text(encoding="utf-8"), source=f"{framework_id}{_SUFFIX}")
     if framework.id != framework_id:
         raise FrameworkError(
@@ -80,61 +139,41 @@ def load_file(path: str | Path) -> Framework:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise FrameworkError(f"{path}: cannot read framework file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise FrameworkError(f"{path}: not UTF-8 text ({error.reason})") from None
     return parse(text, source=str(path), json=path.suffix.lower() == ".json")
 
 
 def parse(text: str, *, source: str = "<string>", json: bool = False) -> Framework:
     """Validate framework data given as TOML (default) or JSON text."""
-    from pydantic import ValidationError
-
-    from outcomes.models import framework_error
-
     try:
-        if json:
-            import json as _json
-
-            raw: Any = _json.loads(text)
-        else:
-            raw = tomllib.loads(text)
+        raw: Any = _json.loads(text) if json else tomllib.loads(text)
     except ValueError as error:  # TOMLDecodeError and JSONDecodeError are ValueErrors
         raise FrameworkError(f"{source}: not valid {'JSON' if json else 'TOML'}: {error}") from None
+    except RecursionError:
+        raise FrameworkError(f"{source}: nested too deeply to be a framework file") from None
     if not isinstance(raw, dict) or "kind" not in raw:
         raise FrameworkError(
-            f"{source}: kind: missing; must be one of 'nhsof', 'ambitions', 'bcf', "
-            f"'quality-premium'",
+            f"{source}: kind: missing; must be one of {', '.join(repr(k) for k in KINDS)}",
             (f"{source}: kind: missing",),
         )
     try:
         framework: Framework = _adapter().validate_python(raw)
     except ValidationError as error:
         raise framework_error(source, [dict(e) for e in error.errors()], raw) from None
+    except RecursionError:
+        raise FrameworkError(f"{source}: nested too deeply to be a framework file") from None
     _check_references(framework, source)
     return framework
 
 
-@functools.lru_cache(maxsize=1)
-def _adapter() -> Any:
-    from typing import Annotated
-
-    from pydantic import Field, TypeAdapter
-
-    from outcomes.models import (
-        AmbitionsFramework,
-        BCFFramework,
-        NHSOutcomesFramework,
-        QualityPremiumScheme,
-    )
-
-    union = Union[  # noqa: UP007
-        NHSOutcomesFramework, AmbitionsFramework, BCFFramework, QualityPremiumScheme
-    ]
-    return TypeAdapter(Annotated[union, Field(discriminator="kind")])
+@functools.cache
+def _adapter() -> TypeAdapter[Framework]:
+    return TypeAdapter(Annotated[Framework, Field(discriminator="kind")])
 
 
-def _check_references(framework: Any, source: str) -> None:
+def _check_references(framework: Framework, source: str) -> None:
     """Indicator codes cited by ambitions and QP measures must exist in the NHSOF edition."""
-    from outcomes.models import AmbitionsFramework, QualityPremiumScheme
-
     problems: list[str] = []
     if isinstance(framework, AmbitionsFramework):
         nhsof = _referenced(framework.outcomes_framework, source, "outcomes_framework")
@@ -155,19 +194,11 @@ def _check_references(framework: Any, source: str) -> None:
                 except UnknownCodeError as error:
                     problems.append(f"{source}: measures[{measure.id}].indicator: {error}")
     if problems:
-        raise FrameworkError(
-            f"{len(problems)} problem(s) in {source}:\n  " + "\n  ".join(problems),
-            tuple(problems),
-        )
+        raise FrameworkError(problem_report(source, problems), tuple(problems))
 
 
 def _referenced(framework_id: str, source: str, field: str) -> NHSOutcomesFramework:
-    from outcomes.models import NHSOutcomesFramework
-
     try:
-        framework = load(framework_id)
-    except UnknownCodeError as error:
+        return load(framework_id, NHSOutcomesFramework)
+    except (UnknownCodeError, FrameworkError) as error:
         raise FrameworkError(f"{source}: {field}: {error}") from None
-    if not isinstance(framework, NHSOutcomesFramework):
-        raise FrameworkError(f"{source}: {field}: {framework_id!r} is not an NHSOF edition")
-    return framework

@@ -1,0 +1,365 @@
+"""Outputs a user can send: tables as CSV, JSON, Markdown, plain text or an Excel workbook.
+
+Everything is written through a temporary file and renamed into place, so a crash leaves no half
+file; an input is never overwritten. Numbers are rounded only here, at the edge, half-up to each
+column's published precision; a workbook keeps them as numbers with an Excel number format. No
+non-finite number is ever written (NaN, a missing value, is an empty cell or ``null``). Text that
+a spreadsheet would run as a formula is escaped in every cell, headers included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from outcomes._arrays import round_half_up
+from outcomes._files import write_atomic
+from outcomes._format import format_table, shorten
+from outcomes.errors import OutputError
+
+__all__ = [
+    "FORMATS",
+    "Column",
+    "Table",
+    "as_table",
+    "excel_safe",
+    "format_for",
+    "render",
+    "to_markdown",
+    "write_atomic",
+    "write_csv",
+    "write_json",
+    "write_table",
+    "write_tables",
+    "write_xlsx",
+]
+
+Format = Literal["table", "csv", "json", "md", "xlsx"]
+FORMATS: dict[str, Format] = {
+    ".csv": "csv",
+    ".json": "json",
+    ".md": "md",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | float | int | bool | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a :class:`Table`: its header and, for numbers, the published precision."""
+
+    name: str
+    ndigits: int | None = None
+    text: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table to write: a name (the sheet name, or a title), columns and rows of cells."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: Sequence[Sequence[Cell]]
+    note: str = ""
+    freeze: int = 1
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def as_table(rows: Table | Sequence[Mapping[str, Any]], name: str = "data") -> Table:
+    """A :class:`Table` from a table or from rows given as dicts (their keys are the header).
+
+    >>> as_table([{"measure": "pyll", "target": 1705.0}]).header
+    ['measure', 'target']
+    """
+    if isinstance(rows, Table):
+        return rows
+    rows = list(rows)
+    if not rows:
+        return Table(name, (), [])
+    header = list(rows[0])
+    for i, row in enumerate(rows, start=1):
+        if list(row) != header:
+            raise OutputError(f"row {i} has columns {list(row)}, the first row {header}")
+    return Table(name, tuple(Column(h) for h in header), [tuple(r.values()) for r in rows])
+
+
+def excel_safe(value: Any) -> Any:
+    """Escape a text cell that a spreadsheet would run as a formula (CSV injection); numbers pass.
+
+    >>> excel_safe("=HYPERLINK(1)"), excel_safe("-3.2%"), excel_safe(-3.2), excel_safe("2014/15")
+    ("'=HYPERLINK(1)", "'-3.2%", -3.2, '2014/15')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _number(value: float, column: Column, where: str) -> float | None:
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        raise OutputError(f"{where}: column {column.name!r} holds {value!r}; it cannot be written")
+    return float(round_half_up(value, column.ndigits)) if column.ndigits is not None else value
+
+
+def _cells(table: Table) -> list[list[Cell]]:
+    """Rows with numbers rounded at the edge and non-finite numbers refused."""
+    out = []
+    for r, row in enumerate(table.rows, start=1):
+        if len(row) != len(table.columns):
+            raise OutputError(
+                f"{table.name}: row {r} has {len(row)} cells for {len(table.columns)} columns"
+            )
+        cells: list[Cell] = []
+        for value, column in zip(row, table.columns, strict=True):
+            if isinstance(value, float) and not isinstance(value, bool):
+                cells.append(_number(value, column, f"{table.name}, row {r}"))
+            else:
+                cells.append(value)
+        out.append(cells)
+    return out
+
+
+def _text(value: Cell, column: Column) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if column.ndigits is not None:
+            return f"{value:.{column.ndigits}f}"
+        return f"{value:.10g}"
+    return str(value)
+
+
+def write_csv(
+    table: Table, path: str | Path | None = None, *, bom: bool = True, **options: Any
+) -> str:
+    """A table as CSV that is safe to open in Excel (formulas escaped, CRLF lines); UTF-8 with a
+    byte-order mark by default, so Excel shows £ and accents (``bom=False`` for tools).
+
+    >>> t = Table("x", (Column("measure"), Column("value", 1)), [("=1+1", 2.25), ("b", float("nan"))])
+    >>> print(write_csv(t).replace("\\r", ""), end="")
+    measure,value
+    '=1+1,2.3
+    b,
+    """
+    table = as_table(table)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([excel_safe(h) for h in table.header])
+    for row in _cells(table):
+        writer.writerow(
+            [
+                excel_safe(v) if isinstance(v, str) else _text(v, c)
+                for v, c in zip(row, table.columns, strict=True)
+            ]
+        )
+    text = buffer.getvalue()
+    if path is not None:
+        write_atomic(path, ("\ufeff" if bom else "") + text, **options)
+    return text
+
+
+def write_json(
+    table: Table | Sequence[Table] | Sequence[Mapping[str, Any]],
+    path: str | Path | None = None,
+    **options: Any,
+) -> str:
+    """A table as a JSON array of objects (several tables: an object of arrays by name); a
+    missing value is ``null``; no ``NaN`` or ``Infinity`` (which are not JSON)."""
+    if isinstance(table, Table):
+        single, tables = True, [table]
+    elif all(isinstance(t, Table) for t in table):
+        single, tables = False, [t for t in table if isinstance(t, Table)]
+    else:
+        single, tables = True, [as_table(table)]  # type: ignore[arg-type]
+    data: Any = {
+        t.name: [dict(zip(t.header, row, strict=True)) for row in _cells(t)] for t in tables
+    }
+    if single:
+        data = data[tables[0].name]
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if path is not None:
+        write_atomic(path, text, **options)
+    return text
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
+
+
+def to_markdown(table: Table | Sequence[Mapping[str, Any]]) -> str:
+    """A table in Markdown (pipes, backslashes and newlines in cells escaped).
+
+    >>> print(to_markdown(Table("t", (Column("a"), Column("b", 0)), [("x|y", 2.5)])))
+    | a | b |
+    |---|---:|
+    | x\\|y | 3 |
+    """
+    table = as_table(table)
+    align = ["---:" if c.ndigits is not None else "---" for c in table.columns]
+    lines = [
+        "| " + " | ".join(_md_cell(h) for h in table.header) + " |",
+        "|" + "|".join(align) + "|",
+    ]
+    for row in _cells(table):
+        lines.append(
+            "| "
+            + " | ".join(_md_cell(_text(v, c)) for v, c in zip(row, table.columns, strict=True))
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def render(table: Table, *, width: int = 60) -> str:
+    """A table as plain text for a terminal (long cells shortened with an ellipsis)."""
+    rows = [
+        [shorten(_text(v, c), width) for v, c in zip(row, table.columns, strict=True)]
+        for row in _cells(table)
+    ]
+    return format_table(table.header, rows)
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name (at most 31 characters, none of []:*?/\\)."""
+    base = _SHEET_BAD.sub("_", name).strip("'") or "sheet"
+    base = base[:31]
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _number_format(ndigits: int | None) -> str:
+    if ndigits is None:
+        return "General"
+    return "#,##0" if ndigits == 0 else "#,##0." + "0" * ndigits
+
+
+def write_xlsx(tables: Sequence[Table], path: str | Path, **options: Any) -> Path:
+    """Tables as an Excel workbook, one sheet each (extra ``excel``): numbers as numbers rounded
+    to each column's precision with a matching number format, text as text (formula-like text
+    is stored as a string, never a formula), bold frozen header, autofilter, column widths."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("writing .xlsx needs openpyxl: pip install 'outcomes[excel]'") from None
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for table in tables:
+        sheet = book.create_sheet(_sheet_name(table.name, used))
+        widths = [len(h) for h in table.header]
+        for j, name in enumerate(table.header, start=1):
+            cell = sheet.cell(row=1, column=j, value=name)
+            cell.data_type = "s"
+            cell.font = Font(bold=True)
+        for i, row in enumerate(_cells(table), start=2):
+            for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
+                cell = sheet.cell(row=i, column=j)
+                if isinstance(value, str):
+                    cell.value = value
+                    cell.data_type = "s"  # never a formula, whatever it starts with
+                else:
+                    cell.value = value
+                    if isinstance(value, float | int) and not isinstance(value, bool):
+                        cell.number_format = _number_format(column.ndigits)
+                widths[j - 1] = max(widths[j - 1], len(_text(value, column)))
+        for j, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
+        if table.freeze and table.rows:
+            sheet.freeze_panes = sheet.cell(row=table.freeze + 1, column=1)
+        if table.rows:
+            sheet.auto_filter.ref = (
+                f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_atomic(path, buffer.getvalue(), **options)
+
+
+def format_for(path: str | Path | None, given: str | None = None) -> Format:
+    """The output format: ``given`` (``--format``), else the ``-o`` suffix (case-insensitive),
+    else a text table. A ``--format`` that contradicts the suffix is an error.
+
+    >>> format_for("out.XLSX"), format_for(None), format_for("-", "json")
+    ('xlsx', 'table', 'json')
+    """
+    suffix_format = None
+    if path is not None and str(path) != "-":
+        suffix = Path(path).suffix.lower()
+        if suffix not in FORMATS:
+            if given is None:
+                raise OutputError(
+                    f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}; "
+                    f"use one of {', '.join(FORMATS)} or --format"
+                )
+        else:
+            suffix_format = FORMATS[suffix]
+    if given is not None:
+        if given not in ("table", "csv", "json", "md", "xlsx"):
+            raise OutputError(f"--format must be table, csv, json, md or xlsx, got {given!r}")
+        if suffix_format is not None and suffix_format != given:
+            raise OutputError(f"--format {given} contradicts the file name {str(path)!r}")
+        return given  # type: ignore[return-value]
+    return suffix_format or "table"
+
+
+def write_tables(
+    tables: Sequence[Table], path: str | Path, fmt: Format, *, bom: bool = True, **options: Any
+) -> Path:
+    """Write tables to ``path`` in ``fmt``: one workbook (a sheet each), one JSON object, or
+    CSV / Markdown / text of the tables one after another (CSV: the first table only, the rest
+    belong in a workbook)."""
+    if fmt == "xlsx":
+        return write_xlsx(tables, path, **options)
+    return write_atomic(
+        path, (("\ufeff" if bom and fmt == "csv" else "") + render_tables(tables, fmt)), **options
+    )
+
+
+def render_tables(tables: Sequence[Table], fmt: Format) -> str:
+    """Tables as text in ``fmt`` (for standard output or a text file)."""
+    if fmt == "xlsx":
+        raise OutputError("a workbook cannot be written to standard output; give -o FILE.xlsx")
+    if fmt == "json":
+        return write_json(tables[0] if len(tables) == 1 else tables)
+    if fmt == "csv":
+        return write_csv(tables[0])
+    render_one: Callable[[Table], str] = to_markdown if fmt == "md" else render
+    parts = []
+    for t in tables:
+        title = (
+            f"## {t.name}\n\n"
+            if fmt == "md" and len(tables) > 1
+            else (f"{t.name}\n" if len(tables) > 1 else "")
+        )
+        parts.append(title + render_one(t) + (f"\n{t.note}" if t.note else ""))
+    return "\n\n".join(parts) + "\n"
+
+
+def write_table(table: Table, path: str | Path, fmt: Format, **options: Any) -> Path:
+    """Write one table (see :func:`write_tables`)."""
+    return write_tables([table], path, fmt, **options)

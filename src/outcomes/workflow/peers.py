@@ -1,0 +1,143 @@
+"""Peers you can trust: a peer set is *selected* from a Fingertips export (one indicator, one
+period, one area type, one sex, one age), never pooled, and it carries where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from outcomes._arrays import FloatArray
+from outcomes.errors import InputError
+from outcomes.io.fingertips import FingertipsData, read_fingertips
+
+__all__ = ["PeerSet", "select_peers"]
+
+
+@dataclass(frozen=True)
+class PeerSet:
+    """Peer values (one per area) and their provenance.
+
+    ``values`` holds the areas with a value; ``left_out`` counts the areas whose value is
+    suppressed or missing (see their value notes in the file).
+    """
+
+    values: FloatArray
+    areas: tuple[str, ...]
+    indicator: int | None
+    period: str | None
+    area_type: str | None
+    sex: str | None
+    age: str | None
+    source: str
+    left_out: int = 0
+
+    @property
+    def n(self) -> int:
+        """How many areas are in the peer set."""
+        return int(self.values.size)
+
+    def describe(self) -> str:
+        """One line for outputs and provenance, e.g. ``indicator 93356, 2017, County & UA, ...``."""
+        parts = [
+            f"indicator {self.indicator}" if self.indicator is not None else None,
+            self.period,
+            self.area_type,
+            self.sex,
+            self.age,
+        ]
+        text = ", ".join(p for p in parts if p)
+        dropped = f"; {self.left_out} area(s) without a value left out" if self.left_out else ""
+        return f"{text}: {self.n} areas from {self.source}{dropped}"
+
+    @classmethod
+    def from_values(cls, values: npt.ArrayLike, *, source: str = "given values") -> PeerSet:
+        """A peer set from plain values (the provenance says they were given)."""
+        array = np.asarray(values, dtype=np.float64).reshape(-1)
+        return cls(array, (), None, None, None, None, None, source)
+
+
+_FIELDS = (
+    ("indicator_id", "indicator", "--peers-indicator"),
+    ("time_period", "period", "--peers-period"),
+    ("area_type", "area_type", "--peers-area-type"),
+    ("sex", "sex", "--peers-sex"),
+    ("age", "age", "--peers-age"),
+)
+
+
+def select_peers(
+    data: FingertipsData | str,
+    *,
+    indicator: int | None = None,
+    period: str | None,
+    area_type: str | None,
+    sex: str | None = None,
+    age: str | None = None,
+) -> PeerSet:
+    """Select one peer set from a Fingertips export.
+
+    Category rows (deprivation deciles and the like) are never peers. If the rows left hold more
+    than one indicator, period, area type, sex or age and the selection leaves that field open,
+    this raises :class:`InputError` listing the values found, so nothing is pooled by accident.
+
+    >>> peers = select_peers("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv",
+    ...                      period="2017", area_type="County & UA", age="All ages")
+    >>> peers.n, peers.left_out
+    (150, 2)
+    >>> select_peers("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv",
+    ...              period="2016", area_type="County & UA")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.InputError: ...: the peers are not one set: age is open and the file has 2 values (All ages; 0-9 yrs); choose one with age=... (--peers-age)
+    """
+    if isinstance(data, str):
+        data = read_fingertips(data)
+    chosen = data.select(
+        indicator_id=indicator, period=period, area_type=area_type, sex=sex, age=age
+    )
+    given = {
+        "indicator": indicator,
+        "period": period,
+        "area_type": area_type,
+        "sex": sex,
+        "age": age,
+    }
+    open_fields = []
+    for column, name, flag in _FIELDS:
+        if given[name] is not None:
+            continue
+        found = chosen.distinct(column)
+        if column == "indicator_id":
+            found = tuple(str(int(float(v))) for v in found)
+        if len(found) > 1:
+            shown = "; ".join(found[:8]) + (" ..." if len(found) > 8 else "")
+            open_fields.append(
+                f"{name} is open and the file has {len(found)} values ({shown}); choose one "
+                f"with {name}=... ({flag})"
+            )
+    if open_fields:
+        raise InputError(f"{data.path}: the peers are not one set: " + "; ".join(open_fields))
+    if len(chosen) == 0:
+        raise InputError(
+            f"{data.path}: no rows for "
+            + ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
+        )
+    values = np.asarray(chosen.columns["value"], dtype=np.float64)
+    has = ~np.isnan(values)
+    if not has.any():
+        raise InputError(f"{data.path}: every selected area's value is missing")
+    ids = chosen.distinct("indicator_id")
+    return PeerSet(
+        values=values[has],
+        areas=tuple(str(a) for a in chosen.columns["area_code"][has].tolist()),
+        indicator=int(float(ids[0])) if ids else indicator,
+        period=period or chosen.distinct("time_period")[0],
+        area_type=area_type or chosen.distinct("area_type")[0],
+        sex=sex or chosen.distinct("sex")[0],
+        age=age or chosen.distinct("age")[0],
+        source=data.path,
+        left_out=int((~has).sum()),
+    )
