@@ -14,7 +14,7 @@ __all__ = ["format_table", "key_path", "problem_report", "shorten"]
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table with right-aligned columns (first column left-aligned).
+    """A plain-text table: number columns right-aligned, text columns left-aligned.
 
     >>> print(format_table(["x", "value"], [["a", "1.5"], ["bb", "10"]]))
     x   value
@@ -24,14 +24,28 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [len(h) for h in header]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    numeric = [
+        i > 0 and all(_looks_numeric(r[i]) for r in rows if r[i].strip())
+        for i in range(len(header))
+    ]
     lines = []
     for row in [list(header), *[list(r) for r in rows]]:
         cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            c.rjust(w) if right else c.ljust(w)
+            for c, w, right in zip(row, widths, numeric, strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def _looks_numeric(text: str) -> bool:
+    """A cell that reads as a number (numbers are right-aligned, text left-aligned)."""
+    cleaned = text.strip().replace(",", "").replace("£", "").rstrip("%").split(" (")[0]
+    try:
+        float(cleaned.lstrip("+"))
+    except ValueError:
+        return cleaned in ("missing", "-")
+    return True
 
 
 def shorten(text: str, width: int) -> str:

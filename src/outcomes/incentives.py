@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import as_float_array, round_half_up
-from outcomes._fields import ArrayField
+from outcomes._arrays import FloatArray, as_float_array, round_half_up
+from outcomes._fields import ArrayField, same_fields
 from outcomes._format import format_table
-from outcomes.catalogue import BCFFramework, QualityPremiumScheme, load
+from outcomes.catalogue import BCFFramework, QOFFramework, QualityPremiumScheme, load
 from outcomes.errors import IncentiveError, UnknownCodeError
 
 __all__ = [
     "BCFPaymentResult",
     "MeasureResult",
     "PremiumResult",
+    "QOFPaymentResult",
     "bcf_performance_payment",
     "money",
+    "qof_payment",
+    "qof_points",
     "quality_premium",
 ]
 
@@ -358,6 +362,11 @@ def bcf_performance_payment(
     bcf = load(framework, BCFFramework) if isinstance(framework, str) else framework
     if not isinstance(bcf, BCFFramework):
         raise IncentiveError(f"framework must be a BCF framework, got {type(bcf).__name__}")
+    if bcf.payment is None:
+        raise IncentiveError(
+            f"framework {bcf.id!r} has no pay-for-performance element (payment is absent)"
+        )
+    rule = bcf.payment
     base = np.atleast_1d(
         as_float_array(
             baseline_admissions, "baseline_admissions", error=IncentiveError, nonnegative=True
@@ -386,11 +395,9 @@ def bcf_performance_payment(
         raise IncentiveError(f"periods has {len(labels)} labels for {base.shape[-1]} values")
     unconfirmed: list[str] = []
     if cost_per_admission is None:
-        cost = bcf.payment.cost_per_admission.value
-        if not bcf.payment.cost_per_admission.confirmed:
-            unconfirmed.append(
-                f"cost_per_admission={cost:g} ({bcf.payment.cost_per_admission.status})"
-            )
+        cost = rule.cost_per_admission.value
+        if not rule.cost_per_admission.confirmed:
+            unconfirmed.append(f"cost_per_admission={cost:g} ({rule.cost_per_admission.status})")
     else:
         cost = float(cost_per_admission)
     if not math.isfinite(cost) or cost <= 0:
@@ -415,3 +422,255 @@ def bcf_performance_payment(
         unearned=cap - total,
         unconfirmed=tuple(unconfirmed),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Quality and Outcomes Framework (GP practices)
+# --------------------------------------------------------------------------------------------
+
+
+class QOFPaymentResult(BaseModel):
+    """QOF payment(s): one per element of the broadcast inputs, with the total.
+
+    ``payment = points x point_value x list_size_adjustment x prevalence_adjustment``.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    edition: str
+    points: ArrayField
+    point_value: float
+    list_size_adjustment: ArrayField
+    prevalence_adjustment: ArrayField
+    payment: ArrayField
+    total: float
+    unconfirmed: tuple[str, ...]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QOFPaymentResult):
+            return NotImplemented
+        return same_fields(self, other)
+
+    def __hash__(self) -> int:
+        return hash((self.edition, self.point_value))
+
+    @property
+    def payment_pence(self) -> Any:
+        """The payment(s) rounded half-up to pence."""
+        return round_half_up(self.payment, 2)
+
+    @property
+    def total_pence(self) -> float:
+        """The total rounded half-up to pence."""
+        return float(round_half_up(self.total, 2))
+
+    def __str__(self) -> str:
+        lines = [
+            f"QOF payment ({self.edition}) at GBP {self.point_value:,.2f} a point: "
+            f"total GBP {self.total_pence:,.2f} over {self.payment.size} payment(s)"
+        ]
+        if self.unconfirmed:
+            lines.append("uses unconfirmed parameters: " + "; ".join(self.unconfirmed))
+        return "\n".join(lines)
+
+
+def _edition(edition: QOFFramework | str) -> QOFFramework:
+    qof = load(edition) if isinstance(edition, str) else edition
+    if not isinstance(qof, QOFFramework):
+        kind = getattr(qof, "kind", type(qof).__name__)
+        raise IncentiveError(f"edition must be a QOF edition (kind 'qof'), got {kind!r}")
+    return qof
+
+
+def qof_payment(
+    points: npt.ArrayLike,
+    *,
+    edition: QOFFramework | str,
+    list_size_adjustment: npt.ArrayLike = 1.0,
+    prevalence_adjustment: npt.ArrayLike = 1.0,
+    point_value: float | None = None,
+) -> QOFPaymentResult:
+    """The QOF payment for points earned, by the edition's value of a point.
+
+    Per indicator (or practice)::
+
+        payment = points x point_value x list_size_adjustment x prevalence_adjustment
+
+    where the list-size adjustment (CPI) is the practice list size / the national average list
+    size, and the prevalence adjustment (APDF) the practice prevalence / the national
+    prevalence (adjusted), for prevalence-based indicators only (leave it 1.0 otherwise).
+    Inputs broadcast; ``total`` sums every payment. The point value comes from the edition
+    (e.g. GBP 220.62 in 2024/25, **partly** confirmed) unless ``point_value=`` is given. The
+    payment formula itself is partly confirmed (QOF-1), so it is always listed in
+    ``unconfirmed``, as is an edition point value that is not confirmed.
+
+    Parameters
+    ----------
+    points : array_like
+        Points earned (>= 0), e.g. from :func:`qof_points`.
+    edition : str or QOFFramework
+        A QOF edition id (``'qof-2024-25'``) or a loaded edition.
+    list_size_adjustment : array_like
+        CPI, >= 0 (1.0 for a practice of national average size).
+    prevalence_adjustment : array_like
+        APDF, >= 0 (1.0 for an indicator that is not prevalence-based).
+    point_value : float, optional
+        GBP per point, > 0, overriding the edition's (needed for 2025/26, whose value was not
+        found).
+
+    Returns
+    -------
+    QOFPaymentResult
+        ``payment`` (same shape as the broadcast inputs), ``total``, ``point_value`` and
+        ``unconfirmed``.
+
+    Raises
+    ------
+    IncentiveError
+        The edition has no point value and ``point_value`` is not given (the message names the
+        missing fact and why it is missing); inputs that are not finite numbers >= 0, or whose
+        shapes do not broadcast (both shapes named); an edition that is not a QOF edition.
+    UnknownCodeError
+        An unknown edition id.
+
+    References
+    ----------
+    QOF payment formula and point values as summarised by LMCs and the trade press (N50, N55,
+    N48, N49); see ``catalogue/data/qof-2024-25.toml`` for every source.
+
+    Examples
+    --------
+    >>> r = qof_payment([10.0, 20.0], edition="qof-2024-25", list_size_adjustment=1.2)
+    >>> r.payment_pence.tolist(), r.total_pence
+    ([2647.44, 5294.88], 7942.32)
+    >>> qof_payment(100.0, edition="qof-2025-26", point_value=220.62).total_pence
+    22062.0
+    """
+    qof = _edition(edition)
+    unconfirmed: list[str] = []
+    if point_value is None:
+        if qof.point_value is None:
+            raise IncentiveError(
+                f"{qof.id} has no value of a QOF point (point_value): "
+                f"{qof.point_value_missing_reason}"
+            )
+        value = qof.point_value.value
+        if not qof.point_value.confirmed:
+            unconfirmed.append(f"point_value={value:g} ({qof.point_value.status})")
+    else:
+        value = float(as_float_array(point_value, "point_value", error=IncentiveError))
+        if not value > 0:
+            raise IncentiveError(f"point_value must be > 0 (GBP a point), got {point_value!r}")
+    formula = qof.payment_formula
+    if formula.status != "confirmed":
+        unconfirmed.append(f"payment formula ({formula.ref or formula.id}, {formula.status})")
+    names = ("points", "list_size_adjustment", "prevalence_adjustment")
+    arrays = [
+        as_float_array(v, name, error=IncentiveError, nonnegative=True)
+        for v, name in zip(
+            (points, list_size_adjustment, prevalence_adjustment), names, strict=True
+        )
+    ]
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays, strict=True))
+        raise IncentiveError(f"shapes do not broadcast: {shapes}") from None
+    pts, cpi, apdf = (np.broadcast_to(a, shape) for a in arrays)
+    with np.errstate(over="ignore", invalid="ignore"):
+        payment = pts * value * cpi * apdf
+    if not np.isfinite(payment).all():
+        raise IncentiveError("the payment overflows: points or adjustments are too large")
+    return QOFPaymentResult(
+        edition=qof.id,
+        points=np.asarray(pts),
+        point_value=value,
+        list_size_adjustment=np.asarray(cpi),
+        prevalence_adjustment=np.asarray(apdf),
+        payment=np.asarray(payment),
+        total=float(np.sum(payment)),
+        unconfirmed=tuple(unconfirmed),
+    )
+
+
+@overload
+def qof_points(achievement: float, *, max_points: float, lower: float, upper: float) -> float: ...
+@overload
+def qof_points(
+    achievement: npt.ArrayLike,
+    *,
+    max_points: npt.ArrayLike,
+    lower: npt.ArrayLike,
+    upper: npt.ArrayLike,
+) -> float | FloatArray: ...
+def qof_points(
+    achievement: npt.ArrayLike,
+    *,
+    max_points: npt.ArrayLike,
+    lower: npt.ArrayLike,
+    upper: npt.ArrayLike,
+) -> float | FloatArray:
+    """Points earned on one indicator: none below the lower threshold, all at the upper one.
+
+    Linear sliding scale between the lower (LT) and upper (UT) achievement thresholds::
+
+        points = max_points x clip((achievement - LT) / (UT - LT), 0, 1)
+
+    The structure (nothing below LT, a sliding scale, full points at or above UT) is partly
+    confirmed (QOF-2); that the scale is linear rests on the IIF source (N56) and the exact
+    wording of the Statement of Financial Entitlements was not read. Achievement and thresholds
+    share a scale (e.g. percent). NaN achievement (not reported) gives NaN points; use it only
+    beside your own marker of the missing return.
+
+    Parameters
+    ----------
+    achievement : array_like
+        Achievement on the indicator (e.g. percent of the eligible patients).
+    max_points : array_like
+        Points available on the indicator (>= 0).
+    lower, upper : array_like
+        The lower and upper thresholds, ``lower < upper``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Points earned, broadcast over the inputs.
+
+    Raises
+    ------
+    IncentiveError
+        Thresholds not finite or not ``lower < upper``; negative or infinite ``max_points``;
+        infinite achievement; shapes that do not broadcast.
+
+    References
+    ----------
+    Doncaster LMC, Investment and Impact Fund (N56); QOF 2025/26 lower/upper thresholds (N51,
+    N52).
+
+    Examples
+    --------
+    >>> qof_points(65.0, max_points=10.0, lower=40.0, upper=90.0)
+    5.0
+    >>> qof_points([30.0, 95.0], max_points=10.0, lower=40.0, upper=90.0).tolist()
+    [0.0, 10.0]
+    """
+    ach = as_float_array(achievement, "achievement", error=IncentiveError, finite=False)
+    if np.isinf(ach).any():
+        raise IncentiveError("achievement must be finite, or NaN where not reported")
+    top = as_float_array(max_points, "max_points", error=IncentiveError, nonnegative=True)
+    lt = as_float_array(lower, "lower", error=IncentiveError)
+    ut = as_float_array(upper, "upper", error=IncentiveError)
+    try:
+        shape = np.broadcast_shapes(ach.shape, top.shape, lt.shape, ut.shape)
+    except ValueError:
+        raise IncentiveError(
+            f"shapes do not broadcast: achievement {ach.shape}, max_points {top.shape}, "
+            f"lower {lt.shape}, upper {ut.shape}"
+        ) from None
+    if (lt >= ut).any():
+        raise IncentiveError(f"lower must be < upper, got lower={lower!r}, upper={upper!r}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        share = np.clip((ach - lt) / (ut - lt), 0.0, 1.0)
+        points = np.broadcast_to(top * share, shape)
+    if not np.isfinite(points[~np.isnan(np.broadcast_to(ach, shape))]).all():
+        raise IncentiveError("points overflow: thresholds or achievement are too far apart")
+    return float(points) if points.ndim == 0 else np.asarray(points, dtype=np.float64)

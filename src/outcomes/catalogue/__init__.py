@@ -9,8 +9,8 @@ confirmed. The schema of each kind of edition is in :mod:`outcomes.catalogue.mod
 (and a clear error if the id names another kind of edition).
 
 >>> from outcomes import catalogue
->>> catalogue.available()
-('ambitions-2014-19', 'bcf-2015-16', 'nhsof-2014-15', 'quality-premium-2014-15', 'quality-premium-2015-16')
+>>> catalogue.available()[:5]
+('ambitions-2014-19', 'bcf-2015-16', 'bcf-2023-25', 'bcf-2025-26', 'nhsof-2014-15')
 >>> qp = catalogue.load("quality-premium-2014-15", catalogue.QualityPremiumScheme)
 >>> qp.measure("emergency-admissions").weight
 0.25
@@ -32,6 +32,16 @@ from typing import Annotated, Any, TypeVar, overload
 from pydantic import Field, TypeAdapter, ValidationError
 
 from outcomes._format import problem_report
+from outcomes.catalogue.current import (
+    BCFEdition,
+    Fact,
+    Objective,
+    OversightFramework,
+    OversightMetric,
+    PlanningGuidance,
+    QOFFramework,
+    Standard,
+)
 from outcomes.catalogue.models import (
     Ambition,
     AmbitionMeasure,
@@ -42,7 +52,6 @@ from outcomes.catalogue.models import (
     ConstitutionStandard,
     Domain,
     Entry,
-    Framework,
     Gateway,
     Indicator,
     NHSOutcomesFramework,
@@ -59,31 +68,61 @@ __all__ = [
     "Ambition",
     "AmbitionMeasure",
     "AmbitionsFramework",
+    "BCFEdition",
     "BCFFramework",
     "BCFMetric",
     "BCFPaymentRule",
     "ConstitutionStandard",
     "Domain",
     "Entry",
+    "Fact",
     "Framework",
     "Gateway",
     "Indicator",
     "NHSOutcomesFramework",
+    "Objective",
+    "OversightFramework",
+    "OversightMetric",
     "Parameter",
+    "PlanningGuidance",
+    "QOFFramework",
     "QualityPremiumMeasure",
     "QualityPremiumScheme",
+    "Standard",
     "Status",
     "SupplementaryMeasure",
     "available",
+    "find_objective",
     "load",
     "load_file",
     "parse",
 ]
 
+#: Any edition of the catalogue.
+Framework = (
+    NHSOutcomesFramework
+    | AmbitionsFramework
+    | BCFFramework
+    | QualityPremiumScheme
+    | PlanningGuidance
+    | OversightFramework
+    | QOFFramework
+)
+#: What the loader validates against, told apart by ``kind`` (BCF editions may span two years).
+_EDITIONS = (
+    NHSOutcomesFramework
+    | AmbitionsFramework
+    | BCFEdition
+    | QualityPremiumScheme
+    | PlanningGuidance
+    | OversightFramework
+    | QOFFramework
+)
+
 _SUFFIX = ".toml"
 _DATA = "outcomes.catalogue.data"
 F = TypeVar("F", bound=Framework)
-KINDS = ("nhsof", "ambitions", "bcf", "quality-premium")
+KINDS = ("nhsof", "ambitions", "bcf", "quality-premium", "planning", "oversight", "qof")
 
 
 def available() -> tuple[str, ...]:
@@ -169,7 +208,8 @@ def parse(text: str, *, source: str = "<string>", json: bool = False) -> Framewo
 
 @functools.cache
 def _adapter() -> TypeAdapter[Framework]:
-    return TypeAdapter(Annotated[Framework, Field(discriminator="kind")])
+    adapter: TypeAdapter[Framework] = TypeAdapter(Annotated[_EDITIONS, Field(discriminator="kind")])
+    return adapter
 
 
 def _check_references(framework: Framework, source: str) -> None:
@@ -202,3 +242,31 @@ def _referenced(framework_id: str, source: str, field: str) -> NHSOutcomesFramew
         return load(framework_id, NHSOutcomesFramework)
     except (UnknownCodeError, FrameworkError) as error:
         raise FrameworkError(f"{source}: {field}: {error}") from None
+
+
+def find_objective(reference: str) -> Objective:
+    """The objective named ``'<planning edition>/<objective code>'``, as a plan file names it.
+
+    >>> find_objective("planning-2025-26/ae-4-hour").target.value
+    78.0
+    >>> find_objective("planning-2025-26/ae-4-hours")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.UnknownCodeError: unknown planning objective 'ae-4-hours'; did you mean 'ae-4-hour'?
+    """
+    edition, slash, code = str(reference).partition("/")
+    if not slash or not edition or not code:
+        raise UnknownCodeError(
+            "objective reference (expected '<planning edition>/<code>', e.g. "
+            "'planning-2025-26/ae-4-hour')",
+            reference,
+            (),
+        )
+    guidance = load(edition.strip())
+    if not isinstance(guidance, PlanningGuidance):
+        raise UnknownCodeError(
+            f"planning edition ({edition!r} is a {guidance.kind!r} edition)",
+            edition,
+            [f for f in available() if f.startswith("planning-")],
+        )
+    return guidance.objective(code.strip())

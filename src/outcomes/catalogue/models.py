@@ -45,7 +45,6 @@ __all__ = [
     "ConstitutionStandard",
     "Domain",
     "Entry",
-    "Framework",
     "Gateway",
     "Indicator",
     "NHSOutcomesFramework",
@@ -198,6 +197,9 @@ def _walk_sources(where: str, value: object) -> Iterator[tuple[str, tuple[str, .
         for name, sub in value:
             if name != "sources":
                 yield from _walk_sources(f"{where}.{name}", sub)
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _walk_sources(f"{where}.{key}", sub)
     elif isinstance(value, tuple):
         for i, sub in enumerate(value):
             label = (
@@ -212,6 +214,9 @@ def _walk_status(where: str, value: object) -> Iterator[str]:
             yield f"{where} ({value.status})"  # type: ignore[attr-defined]
         for name, sub in value:
             yield from _walk_status(f"{where}.{name}", sub)
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _walk_status(f"{where}.{key}", sub)
     elif isinstance(value, tuple):
         for i, sub in enumerate(value):
             label = (
@@ -451,13 +456,13 @@ class BCFFramework(_Catalogue):
     kind: Literal["bcf"]
     year: FinancialYear
     metrics: tuple[BCFMetric, ...]
-    payment: BCFPaymentRule
+    payment: BCFPaymentRule | None = None
     fund: dict[str, Parameter] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> BCFFramework:
         _unique(self.metrics, "id", "metric id")
-        if self.payment.metric not in {m.id for m in self.metrics}:
+        if self.payment is not None and self.payment.metric not in {m.id for m in self.metrics}:
             raise ValueError(f"payment.metric {self.payment.metric!r} is not a listed metric")
         return self
 
@@ -606,10 +611,6 @@ class QualityPremiumScheme(_Catalogue):
                 [s.id for s in self.constitution_standards],
             )
         return found
-
-
-#: Any edition of the catalogue.
-Framework = NHSOutcomesFramework | AmbitionsFramework | BCFFramework | QualityPremiumScheme
 
 
 def framework_error(path: str, errors: list[dict[str, Any]], raw: Any) -> FrameworkError:

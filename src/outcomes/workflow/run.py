@@ -93,7 +93,7 @@ class PlanTargets(Mapping[str, Trajectory]):
                     [
                         key,
                         code,
-                        f"{t.baseline[i]:,.{nd}f} ({t.start})",
+                        f"{t.baseline[i]:,.10g} ({t.start})",
                         *(f"{by_period[p]:,.{nd}f}" if p in by_period else "" for p in columns),
                         _short(t.rule.describe()),
                     ]
