@@ -71,8 +71,8 @@ _EXPORTS: dict[str, str] = {
     "quality_premium": "outcomes.incentives",
     "bcf_performance_payment": "outcomes.incentives",
     # audit
-    "audit": "outcomes.audit",
-    "audit_table": "outcomes.audit",
+    "audit": "outcomes.assurance",
+    "audit_table": "outcomes.assurance",
     # rollup
     "roll_up": "outcomes.rollup",
     "apportion": "outcomes.rollup",
@@ -106,7 +106,7 @@ _SUBMODULES = {
     "stats",
     "scoring",
     "incentives",
-    "audit",
+    "assurance",
     "rollup",
     "workflow",
     "plan",
@@ -120,7 +120,7 @@ _SUBMODULES = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from outcomes.audit import (
+    from outcomes.assurance import (
         audit,
         audit_table,
     )

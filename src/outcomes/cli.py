@@ -291,7 +291,7 @@ def _cmd_premium(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from outcomes.audit import audit_table
+    from outcomes.assurance import audit_table
 
     reports = audit_table(args.table)
     from outcomes.io import Column, Table

@@ -68,7 +68,11 @@ class AuditForm:
     ``forward(p, k, n, b)`` gives the value after ``k`` of ``n`` steps from baseline ``b`` with
     parameter ``p``; ``inverse(v, k, n, b)`` gives the ``p`` that prints ``v`` there (``forward``
     is monotone in ``p``, so an interval of printed values maps to an interval of parameters).
-    ``parameter`` is None for a rule with nothing to fit (hold).
+    ``parameter`` is None for a rule with nothing to fit (hold). ``percent`` says the parameter
+    is typed as a percentage (a rate of -0.032 is "3.2%"), which decides how plain it is.
+
+    A two-phase rule's form has ``then``: the form of the second phase, fitted after a break
+    from the value the first phase reaches there (the first phase's ``n`` is the break's step).
     """
 
     label: str
@@ -77,6 +81,8 @@ class AuditForm:
     forward: Forward
     inverse: Forward | None = None
     domain: tuple[float, float] = (-np.inf, np.inf)
+    percent: bool = False
+    then: AuditForm | None = None
 
 
 @dataclass(frozen=True)

@@ -380,6 +380,80 @@ def _held(p: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray) -> FloatAr
     return np.asarray(np.broadcast_to(b, np.broadcast_shapes(np.shape(b), np.shape(k))))
 
 
+def _step_compound(s: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(b * (1.0 + s) ** (k / n))
+
+
+def _step_compound_inverse(
+    v: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray
+) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.asarray((v / b) ** (n / k) - 1.0)
+
+
+def _linear_rate(r: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
+    return np.asarray(b + r * k)
+
+
+def _linear_rate_inverse(v: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray((v - b) / k)
+
+
+def _linear_step(s: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
+    return np.asarray(b + s * k / n)
+
+
+def _linear_step_inverse(v: FloatArray, k: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray((v - b) * n / k)
+
+
+_STEADY_COMPOUND = AuditForm(
+    "compound", "rate", {}, _compound, _compound_rate, (-1.0, np.inf), percent=True
+)
+_STEADY_LINEAR = AuditForm("linear", "rate", {}, _linear_rate, _linear_rate_inverse)
+_TWO_PHASE_FORMS = (
+    AuditForm(
+        "compound, first rate",
+        "first_rate",
+        {"kind": "compound"},
+        _compound,
+        _compound_rate,
+        (-1.0, np.inf),
+        percent=True,
+        then=_STEADY_COMPOUND,
+    ),
+    AuditForm(
+        "compound, step",
+        "step",
+        {"kind": "compound"},
+        _step_compound,
+        _step_compound_inverse,
+        (-1.0, np.inf),
+        percent=True,
+        then=_STEADY_COMPOUND,
+    ),
+    AuditForm(
+        "linear, first rate",
+        "first_rate",
+        {"kind": "linear"},
+        _linear_rate,
+        _linear_rate_inverse,
+        then=_STEADY_LINEAR,
+    ),
+    AuditForm(
+        "linear, step",
+        "step",
+        {"kind": "linear"},
+        _linear_step,
+        _linear_step_inverse,
+        then=_STEADY_LINEAR,
+    ),
+)
+
+
 def _rates(st: Any, start: Period, end: Period) -> Any:
     return st.fixed_dictionaries(
         {"rate": st.floats(min_value=-0.14, max_value=0.3), "compound": st.booleans()}
@@ -419,9 +493,23 @@ RULES = (
         invariants=ALL_INVARIANTS,
         audit=(
             AuditForm(
-                "compound", "rate", {"compound": True}, _compound, _compound_rate, (-1.0, np.inf)
+                "compound",
+                "rate",
+                {"compound": True},
+                _compound,
+                _compound_rate,
+                (-1.0, np.inf),
+                percent=True,
             ),
-            AuditForm("simple", "rate", {"compound": False}, _simple, _simple_rate, (-1.0, np.inf)),
+            AuditForm(
+                "simple",
+                "rate",
+                {"compound": False},
+                _simple,
+                _simple_rate,
+                (-1.0, np.inf),
+                percent=True,
+            ),
         ),
         example=_rates,
     ),
@@ -440,6 +528,7 @@ RULES = (
         parameters=TwoPhaseParameters,
         summary="a first phase (a step or its own rate) up to a break period, then a steady rate",
         invariants=frozenset({"reaches_target", "scale_equivariant"}),
+        audit=_TWO_PHASE_FORMS,
         example=_two_phase_example,
     ),
 )
