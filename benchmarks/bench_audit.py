@@ -38,7 +38,13 @@ def rows(n: int = ROWS) -> list[dict[str, object]]:
         if i % 10 == 0:
             printed[3] += 37
         out.append(
-            {"values": printed, "baseline": b, "start": "2012", "periods": YEARS, "measure": f"r{i}"}
+            {
+                "values": printed,
+                "baseline": b,
+                "start": "2012",
+                "periods": YEARS,
+                "measure": f"r{i}",
+            }
         )
     return out
 
@@ -62,7 +68,15 @@ def main() -> None:
                 writer.writerow([row["measure"], row["baseline"], row["start"], *row["values"]])  # type: ignore[misc]
         t0 = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "outcomes", "audit", str(path), "-o", str(Path(folder) / "a.csv")],
+            [
+                sys.executable,
+                "-m",
+                "outcomes",
+                "audit",
+                str(path),
+                "-o",
+                str(Path(folder) / "a.csv"),
+            ],
             check=False,
             capture_output=True,
         )
