@@ -92,6 +92,10 @@ def _check_unit(value: str) -> str:
     return value
 
 
+def _check_optional_unit(value: str | None) -> str | None:
+    return None if value is None else _check_unit(value)
+
+
 def _code_key(code: str) -> str:
     """Normalise an indicator code for lookup: '2.3.i', '2.3i' and '2.3 i' are the same."""
     return re.sub(r"[\s.]", "", str(code).lower())
@@ -404,7 +408,8 @@ class NHSOutcomesFramework(_Catalogue):
     @model_validator(mode="after")
     def _consistent(self) -> NHSOutcomesFramework:
         _unique(self.domains, "number", "domain number")
-        _unique((*self.indicators, *self.groups), "code", "indicator or group code", key=_code_key)
+        items: tuple[Indicator | IndicatorGroup, ...] = (*self.indicators, *self.groups)
+        _unique(items, "code", "indicator or group code", key=_code_key)
         numbers = {d.number for d in self.domains}
         for ind in self.indicators:
             if ind.domain not in numbers:
@@ -415,7 +420,7 @@ class NHSOutcomesFramework(_Catalogue):
                 )
         by_code = {_code_key(i.code): i for i in self.indicators}
         parent: dict[str, str] = {}
-        for head in (*self.indicators, *self.groups):
+        for head in items:
             for code in head.members:
                 member = by_code.get(_code_key(code))
                 if member is None:
@@ -437,12 +442,10 @@ class NHSOutcomesFramework(_Catalogue):
                 and (members[0].domain, members[0].level) != (head.domain, head.level)
             ):
                 raise ValueError(f"{head.code!r} and its members differ in domain or level")
-        if self.ccg_ois_mapping is None and any(
-            i.ccg_ois for i in (*self.indicators, *self.groups)
-        ):
+        if self.ccg_ois_mapping is None and any(i.ccg_ois for i in items):
             raise ValueError("indicators give ccg_ois codes: say where from in [ccg_ois_mapping]")
         later: dict[str, str] = {}
-        for item in (*self.indicators, *self.groups):
+        for item in items:
             if item.change is not None and item.change.kind == "renamed":
                 key = _code_key(item.change.to[0])
                 if key in later:
@@ -638,6 +641,11 @@ class AmbitionMeasure(_Frozen):
     indicators: tuple[str, ...] = ()
     composite: bool = False
     unit: Annotated[str, PlainValidator(_check_unit), WithJsonSchema({"type": "string"})]
+    national_unit: Annotated[
+        str | None, PlainValidator(_check_optional_unit), WithJsonSchema({"type": "string"})
+    ] = Field(
+        default=None, description="the national indicator's unit, when the CCG measure's differs"
+    )
     polarity: PolarityField
     data_source: str | None = None
     level: Literal["ccg", "council", "national-only", "none"] = "ccg"
@@ -669,7 +677,8 @@ class Ambition(_Frozen):
     """One of the seven outcome ambitions of *Everyone Counts* 2014/15-2018/19."""
 
     number: int = Field(ge=1, le=7)
-    title: str
+    title: str = Field(description="the ambition's wording in Everyone Counts")
+    short_title: str | None = Field(default=None, description="a condensed title")
     wording: str | None = None
     domains: tuple[int, ...]
     measure: AmbitionMeasure
