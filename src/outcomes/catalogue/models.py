@@ -465,7 +465,13 @@ class NHSOutcomesFramework(_Catalogue):
     def model_post_init(self, context: Any, /) -> None:
         self._by_code = {_code_key(i.code): i for i in self.indicators}
         self._by_number = {d.number: d for d in self.domains}
-        self._heads = {_code_key(g.code): self._head(g) for g in self.groups}
+        # runs before the model validators: a group with a missing member is left for
+        # _consistent to report
+        self._heads = {
+            _code_key(g.code): self._head(g)
+            for g in self.groups
+            if all(_code_key(c) in self._by_code for c in g.members)
+        }
         self._by_code.update(self._heads)
         parent = {_code_key(m): h for h in self._by_code.values() if h.members for m in h.members}
         for item in self._by_code.values():

@@ -304,7 +304,9 @@ def _check_catalogue(plan: Plan, source: str) -> None:
             problems.append(
                 f"measures.{key}.ambition: ambition {m.ambition} has no measure to plan"
             )
-        if any(p.startswith(f"measures.{key}.") for p in problems):
+        if any(p.startswith(f"measures.{key}.") for p in problems) or (
+            m.bcf_metric is not None and edition == plan.bcf_edition and not plan_edition_ok
+        ):
             continue
         spec = get(m.rule.name)
         _, polarity, unit_id = describe_measure(m)
