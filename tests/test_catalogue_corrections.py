@@ -471,6 +471,12 @@ def test_the_premium_says_its_reduction_is_unconfirmed() -> None:
         ("4.8", "Children and young people's experience of healthcare (indicator in development)"),
         ("4.9", "People's experience of integrated care"),
         ("1.6.ii", "Neonatal mortality and stillbirths"),
+        # where s1.2 paraphrases a pair, the item's own title in S4 (Aug 2015) is kept
+        (
+            "3.5.i",
+            "Hip fracture: proportion of patients recovering to their previous levels of "
+            "mobility/walking ability at 30 days",
+        ),
     ],
 )
 def test_indicator_names_are_the_references(
@@ -563,6 +569,10 @@ def test_plan_citations_are_listed_sources() -> None:
     amb = load("ambitions-2014-19", AmbitionsFramework)
     assert {"STH", "ESX"} <= set(amb.ambition(3).measure.sources)
     assert amb.ambition(3).measure.status == "partly"  # national confirmation still missing
+    # ambition 6: Southend counts poor answers to two questions, GP surgery and out-of-hours;
+    # the national split stays unconfirmed (s2: "split GP/OOH U")
+    assert "STH" in amb.ambition(6).measure.sources
+    assert amb.ambition(6).measure.status == "partly"
     qp = load("quality-premium-2014-15", QualityPremiumScheme)
     assert (
         "STH" in qp.measure("pyll").sources and "STH" in qp.measure("emergency-admissions").sources
