@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import json
 import re
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -245,7 +246,9 @@ def nav(rule_names: list[str], framework_ids: list[str]) -> None:
     rule_lines = ["      - Overview: rules/index.md"] + [
         f"      - {n}: rules/{n}.md" for n in rule_names
     ]
-    fw_lines = [f"      - {catalogue.load(f).title}: frameworks/{f}.md" for f in framework_ids]
+    fw_lines = [
+        f"      - {json.dumps(catalogue.load(f).title)}: frameworks/{f}.md" for f in framework_ids
+    ]
     for marker, lines in (("rules", rule_lines), ("frameworks", fw_lines)):
         text = re.sub(
             rf"( *# {marker}:start\n).*?( *# {marker}:end)",

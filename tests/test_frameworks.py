@@ -20,6 +20,7 @@ from outcomes.models import (
 def test_available_editions() -> None:
     historical = (
         "ambitions-2014-19",
+        "bcf-2014-15-initial",
         "bcf-2015-16",
         "nhsof-2014-15",
         "quality-premium-2014-15",
@@ -41,6 +42,20 @@ def test_nhsof_domains_and_indicators() -> None:
     assert nhsof.domain(3).title.startswith("Helping people to recover")
     assert len(nhsof.indicators) == 68
     assert [len(nhsof.indicators_in(d)) for d in range(1, 6)] == [18, 10, 16, 15, 9]
+    # group headings with no series of their own (tests/test_catalogue_corrections.py)
+    assert [g.code for g in nhsof.groups] == [
+        "1b",
+        "1.6",
+        "2.3",
+        "2.6",
+        "3.1",
+        "3.5",
+        "3.6",
+        "3.7",
+        "4a",
+        "4.4",
+        "5.2",
+    ]
     overarching = {i.code for i in nhsof.indicators if i.level == "overarching"}
     assert overarching == {
         "1a",

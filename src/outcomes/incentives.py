@@ -236,6 +236,8 @@ def quality_premium(
     for m in qp.measures:
         assessed = m.id in achieved
         fraction = _fraction(m.id, achieved[m.id], m.parts) if assessed else 0.0
+        if assessed and isinstance(achieved[m.id], Mapping) and m.parts_status != "confirmed":
+            unconfirmed.append(f"{m.id}.parts split ({m.parts_status})")
         allocation = m.weight * maximum
         results.append(
             MeasureResult(

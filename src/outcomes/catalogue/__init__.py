@@ -10,7 +10,7 @@ confirmed. The schema of each kind of edition is in :mod:`outcomes.catalogue.mod
 
 >>> from outcomes import catalogue
 >>> catalogue.available()[:5]
-('ambitions-2014-19', 'bcf-2015-16', 'bcf-2023-25', 'bcf-2025-26', 'nhsof-2014-15')
+('ambitions-2014-19', 'bcf-2014-15-initial', 'bcf-2015-16', 'bcf-2023-25', 'bcf-2025-26')
 >>> qp = catalogue.load("quality-premium-2014-15", catalogue.QualityPremiumScheme)
 >>> qp.measure("emergency-admissions").weight
 0.25
@@ -49,17 +49,22 @@ from outcomes.catalogue.models import (
     BCFFramework,
     BCFMetric,
     BCFPaymentRule,
+    CCGOISMapping,
+    CodeChange,
     ConstitutionStandard,
     Domain,
+    EditionDate,
     Entry,
     Gateway,
     Indicator,
+    IndicatorGroup,
     NHSOutcomesFramework,
     Parameter,
     QualityPremiumMeasure,
     QualityPremiumScheme,
     Status,
     SupplementaryMeasure,
+    Wording,
     framework_error,
 )
 from outcomes.errors import FrameworkError, UnknownCodeError
@@ -72,13 +77,17 @@ __all__ = [
     "BCFFramework",
     "BCFMetric",
     "BCFPaymentRule",
+    "CCGOISMapping",
+    "CodeChange",
     "ConstitutionStandard",
     "Domain",
+    "EditionDate",
     "Entry",
     "Fact",
     "Framework",
     "Gateway",
     "Indicator",
+    "IndicatorGroup",
     "NHSOutcomesFramework",
     "Objective",
     "OversightFramework",
@@ -91,6 +100,7 @@ __all__ = [
     "Standard",
     "Status",
     "SupplementaryMeasure",
+    "Wording",
     "available",
     "find_objective",
     "load",
@@ -213,7 +223,8 @@ def _adapter() -> TypeAdapter[Framework]:
 
 
 def _check_references(framework: Framework, source: str) -> None:
-    """Indicator codes cited by ambitions and QP measures must exist in the NHSOF edition."""
+    """Indicator codes cited by ambitions and QP measures must exist in the NHSOF edition; a BCF
+    edition's ``superseded_by`` must name a BCF edition."""
     problems: list[str] = []
     if isinstance(framework, AmbitionsFramework):
         nhsof = _referenced(framework.outcomes_framework, source, "outcomes_framework")
@@ -233,6 +244,11 @@ def _check_references(framework: Framework, source: str) -> None:
                     nhsof.indicator(measure.indicator)
                 except UnknownCodeError as error:
                     problems.append(f"{source}: measures[{measure.id}].indicator: {error}")
+    elif isinstance(framework, BCFFramework) and framework.superseded_by is not None:
+        try:
+            load(framework.superseded_by, BCFFramework)
+        except (UnknownCodeError, FrameworkError) as error:
+            problems.append(f"{source}: superseded_by: {error}")
     if problems:
         raise FrameworkError(problem_report(source, problems), tuple(problems))
 

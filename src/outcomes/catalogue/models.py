@@ -42,17 +42,22 @@ __all__ = [
     "BCFFramework",
     "BCFMetric",
     "BCFPaymentRule",
+    "CCGOISMapping",
+    "CodeChange",
     "ConstitutionStandard",
     "Domain",
+    "EditionDate",
     "Entry",
     "Gateway",
     "Indicator",
+    "IndicatorGroup",
     "NHSOutcomesFramework",
     "Parameter",
     "QualityPremiumMeasure",
     "QualityPremiumScheme",
     "Status",
     "SupplementaryMeasure",
+    "Wording",
     "framework_error",
 ]
 
@@ -87,6 +92,10 @@ def _check_unit(value: str) -> str:
     return value
 
 
+def _check_optional_unit(value: str | None) -> str | None:
+    return None if value is None else _check_unit(value)
+
+
 def _code_key(code: str) -> str:
     """Normalise an indicator code for lookup: '2.3.i', '2.3i' and '2.3 i' are the same."""
     return re.sub(r"[\s.]", "", str(code).lower())
@@ -101,11 +110,53 @@ class Domain(_Frozen):
     sources: tuple[str, ...] = ()
 
 
+class Wording(_Frozen):
+    """Another wording of a name, as a named source prints it (e.g. a 2014 local plan)."""
+
+    text: str = Field(min_length=1)
+    status: Status
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class CodeChange(_Frozen):
+    """What became of a code in a later edition: renamed (one new code), merged into another
+    indicator, or retired. ``to`` holds the later code(s); ``edition`` the first edition with
+    the change."""
+
+    kind: Literal["renamed", "merged", "retired"]
+    to: tuple[str, ...] = ()
+    edition: FinancialYear | None = None
+    status: Status
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _targets(self) -> CodeChange:
+        if self.kind == "renamed" and len(self.to) != 1:
+            raise ValueError(f"a renamed code has exactly one later code in 'to', got {self.to!r}")
+        if self.kind == "merged" and not self.to:
+            raise ValueError("a merged code names the later code(s) it went into in 'to'")
+        if self.kind == "retired" and self.to:
+            raise ValueError(f"a retired code has no later code, got to={self.to!r}")
+        return self
+
+
 class Indicator(_Frozen):
-    """An NHSOF indicator, overarching or in an improvement area."""
+    """An NHSOF indicator, overarching or in an improvement area.
+
+    An indicator that heads a group lists its ``members`` (e.g. 1.4 and its survival items
+    1.4.i-1.4.iv); a pure group heading (e.g. 1b, 4a), built from the edition's ``groups``, has
+    ``group=True``. ``ccg_ois`` gives the CCG Outcomes Indicator Set codes of its CCG-level
+    version (members inherit their group's unless they declare their own); ``change`` records
+    what became of the code in later editions (:attr:`renamed_to`).
+    """
 
     code: str = Field(min_length=1)
     name: str
+    name_status: Status | None = Field(
+        default=None, description="the status of the name when it differs from the indicator's"
+    )
     domain: int = Field(ge=1, le=5)
     level: Literal["overarching", "improvement"]
     unit: Annotated[str, PlainValidator(_check_unit), WithJsonSchema({"type": "string"})]
@@ -115,6 +166,50 @@ class Indicator(_Frozen):
     cross_references_status: Status = "confirmed"
     portal_id: str | None = None
     placeholder: bool = False
+    members: tuple[str, ...] = ()
+    group: bool = False
+    ccg_ois: tuple[str, ...] = ()
+    wordings: tuple[Wording, ...] = ()
+    change: CodeChange | None = None
+    status: Status
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def renamed_to(self) -> str | None:
+        """The code a later edition gives this indicator, if it was renamed (else ``None``).
+
+        >>> from outcomes import frameworks
+        >>> frameworks.load("nhsof-2014-15").indicator("1.6.ii").renamed_to
+        '1c'
+        """
+        if self.change is None or self.change.kind != "renamed":
+            return None
+        return self.change.to[0]
+
+
+class IndicatorGroup(_Frozen):
+    """A group heading of NHSOF items (e.g. 1b: life expectancy at 75, males and females).
+
+    Its unit and polarity are not stated: they are the members' when the members agree, else
+    ``none`` (no judgement). ``name_status`` says whether a source gives the group's name.
+    """
+
+    code: str = Field(min_length=1)
+    name: str
+    name_status: Status
+    members: tuple[str, ...] = Field(min_length=2)
+    ccg_ois: tuple[str, ...] = ()
+    change: CodeChange | None = None
+    status: Status
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class CCGOISMapping(_Frozen):
+    """Where the indicators' ``ccg_ois`` codes come from (the CCG Outcomes Indicator Set)."""
+
+    edition: str
     status: Status
     sources: tuple[str, ...] = ()
     note: str | None = None
@@ -189,39 +284,48 @@ class _Catalogue(_Frozen):
         )
 
 
+def _label(item: object, index: int) -> object:
+    """How a list item is named in a location: its code, id, number or event, else its index."""
+    for attr in ("code", "id", "number", "event"):
+        value = getattr(item, attr, None)
+        if value:
+            return value
+    return index
+
+
 def _walk_sources(where: str, value: object) -> Iterator[tuple[str, tuple[str, ...]]]:
     if isinstance(value, BaseModel):
-        srcs = getattr(value, "sources", None)
-        if isinstance(srcs, tuple):
-            yield where, srcs
         for name, sub in value:
-            if name != "sources":
+            if name == "sources" or name.endswith("_sources"):
+                if isinstance(sub, tuple):
+                    yield (where if name == "sources" else f"{where}.{name}"), sub
+            else:
                 yield from _walk_sources(f"{where}.{name}", sub)
     elif isinstance(value, dict):
         for key, sub in value.items():
             yield from _walk_sources(f"{where}.{key}", sub)
     elif isinstance(value, tuple):
         for i, sub in enumerate(value):
-            label = (
-                getattr(sub, "code", None) or getattr(sub, "id", None) or getattr(sub, "number", i)
-            )
+            label = _label(sub, i)
             yield from _walk_sources(f"{where}[{label}]", sub)
 
 
 def _walk_status(where: str, value: object) -> Iterator[str]:
+    # a fact's own ``status``, and the status of one of its parts (``weight_status``,
+    # ``parts_status``, ``name_status``...): each is listed when it is not 'confirmed'
     if isinstance(value, BaseModel):
         if getattr(value, "status", "confirmed") != "confirmed":
             yield f"{where} ({value.status})"  # type: ignore[attr-defined]
         for name, sub in value:
+            if name.endswith("_status") and sub in ("partly", "unconfirmed"):
+                yield f"{where}.{name} ({sub})"
             yield from _walk_status(f"{where}.{name}", sub)
     elif isinstance(value, dict):
         for key, sub in value.items():
             yield from _walk_status(f"{where}.{key}", sub)
     elif isinstance(value, tuple):
         for i, sub in enumerate(value):
-            label = (
-                getattr(sub, "code", None) or getattr(sub, "id", None) or getattr(sub, "number", i)
-            )
+            label = _label(sub, i)
             yield from _walk_status(f"{where}[{label}]", sub)
 
 
@@ -234,43 +338,243 @@ def _unique(items: tuple[Any, ...], attr: str, what: str, key: Any = str) -> Non
         seen[k] = item
 
 
+def _ois_key(code: str) -> str:
+    """Normalise a CCG OIS code: 'CCG OIS 1.1', 'OIS 1.1' and '1.1' are the same; dots kept
+    (1.1 and 1.10 differ)."""
+    text = re.sub(r"\s", "", str(code).lower())
+    return re.sub(r"^(ccg)?ois", "", text)
+
+
+def _agreed(values: set[Any], default: Any) -> Any:
+    return next(iter(values)) if len(values) == 1 else default
+
+
 class NHSOutcomesFramework(_Catalogue):
-    """One edition of the NHS Outcomes Framework: domains and indicators.
+    """One edition of the NHS Outcomes Framework: domains, indicators and their groups.
+
+    Codes resolve however plans write them (``'2.3.i'``, ``'2.3i'``, ``'2.3 i'``). A group code
+    (``'1b'``, ``'4a'``, ``'1.6'``) resolves to its heading, whose ``members`` are the items
+    under it; :meth:`members` returns them as indicators.
 
     >>> from outcomes import frameworks
     >>> nhsof = frameworks.load("nhsof-2014-15")
     >>> nhsof.indicator("2.3i").name
     'Unplanned hospitalisation for chronic ambulatory care sensitive conditions'
+    >>> nhsof.indicator("1b").members
+    ('1b.i', '1b.ii')
+    >>> nhsof.from_ccg_ois("1.1").code
+    '1a'
+    >>> nhsof.from_later_code("1c").code
+    '1.6.ii'
     """
 
     kind: Literal["nhsof"]
     edition: Annotated[FinancialYear, Field(description="the financial year of the edition")]
     domains: tuple[Domain, ...]
     indicators: tuple[Indicator, ...]
+    groups: tuple[IndicatorGroup, ...] = ()
+    ccg_ois_mapping: CCGOISMapping | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _members_inherit_ccg_ois(cls, data: Any) -> Any:
+        """A member that does not declare ``ccg_ois`` takes its group's (the data say it once,
+        at the head; ``ccg_ois = []`` on a member says it has no CCG-level version)."""
+        if not isinstance(data, dict) or not isinstance(data.get("indicators"), list | tuple):
+            return data
+        heads = [
+            h
+            for h in (*data["indicators"], *(data.get("groups") or ()))
+            if isinstance(h, dict) and h.get("members") and "ccg_ois" in h
+        ]
+        inherited = {
+            _code_key(m): h["ccg_ois"]
+            for h in heads
+            if isinstance(h["members"], list | tuple)
+            for m in h["members"]
+        }
+        if not inherited:
+            return data
+        indicators = [
+            {**i, "ccg_ois": inherited[_code_key(i["code"])]}
+            if isinstance(i, dict)
+            and "ccg_ois" not in i
+            and _code_key(str(i.get("code", ""))) in inherited
+            else i
+            for i in data["indicators"]
+        ]
+        return {**data, "indicators": indicators}
 
     @model_validator(mode="after")
     def _consistent(self) -> NHSOutcomesFramework:
         _unique(self.domains, "number", "domain number")
-        _unique(self.indicators, "code", "indicator code", key=_code_key)
+        items: tuple[Indicator | IndicatorGroup, ...] = (*self.indicators, *self.groups)
+        _unique(items, "code", "indicator or group code", key=_code_key)
         numbers = {d.number for d in self.domains}
         for ind in self.indicators:
             if ind.domain not in numbers:
                 raise ValueError(f"indicator {ind.code!r} is in domain {ind.domain}, not listed")
+            if ind.group:
+                raise ValueError(
+                    f"indicator {ind.code!r}: group = true is for headings built from [[groups]]"
+                )
+        by_code = {_code_key(i.code): i for i in self.indicators}
+        parent: dict[str, str] = {}
+        for head in items:
+            for code in head.members:
+                member = by_code.get(_code_key(code))
+                if member is None:
+                    raise ValueError(f"{head.code!r} lists member {code!r}, not an indicator")
+                if member.members:
+                    raise ValueError(f"{head.code!r} lists {code!r}, itself a group heading")
+                if _code_key(code) in parent:
+                    raise ValueError(
+                        f"{code!r} is a member of both {parent[_code_key(code)]!r} and "
+                        f"{head.code!r}"
+                    )
+                parent[_code_key(code)] = head.code
+            members = [by_code[_code_key(c)] for c in head.members]
+            if len({(m.domain, m.level) for m in members}) > 1:
+                raise ValueError(f"the members of {head.code!r} are not in one domain and level")
+            if (
+                isinstance(head, Indicator)
+                and members
+                and (members[0].domain, members[0].level) != (head.domain, head.level)
+            ):
+                raise ValueError(f"{head.code!r} and its members differ in domain or level")
+        if self.ccg_ois_mapping is None and any(i.ccg_ois for i in items):
+            raise ValueError("indicators give ccg_ois codes: say where from in [ccg_ois_mapping]")
+        later: dict[str, str] = {}
+        for item in items:
+            if item.change is not None and item.change.kind == "renamed":
+                key = _code_key(item.change.to[0])
+                if key in later:
+                    raise ValueError(
+                        f"{later[key]!r} and {item.code!r} are both renamed to "
+                        f"{item.change.to[0]!r}"
+                    )
+                later[key] = item.code
         return self
 
     _by_code: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _by_number: dict[int, Domain] = PrivateAttr(default_factory=dict)
+    _heads: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+    _by_ois: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+    _by_later: dict[str, Indicator] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
         self._by_code = {_code_key(i.code): i for i in self.indicators}
         self._by_number = {d.number: d for d in self.domains}
+        # runs before the model validators: a group with a missing member is left for
+        # _consistent to report
+        self._heads = {
+            _code_key(g.code): self._head(g)
+            for g in self.groups
+            if all(_code_key(c) in self._by_code for c in g.members)
+        }
+        self._by_code.update(self._heads)
+        parent = {_code_key(m): h for h in self._by_code.values() if h.members for m in h.members}
+        for item in self._by_code.values():
+            above = parent.get(_code_key(item.code))
+            for ois in item.ccg_ois:
+                if above is None or ois not in above.ccg_ois:  # the highest level that has it
+                    self._by_ois.setdefault(_ois_key(ois), item)
+            if item.renamed_to is not None:
+                self._by_later[_code_key(item.renamed_to)] = item
+
+    def _head(self, group: IndicatorGroup) -> Indicator:
+        """The heading of a group, as an indicator: the members' unit and polarity when they
+        agree, else 'none' (no judgement)."""
+        members = [self._by_code[_code_key(c)] for c in group.members]
+        units = {m.unit for m in members}
+        polarities = {m.polarity for m in members}
+        return Indicator(
+            code=group.code,
+            name=group.name,
+            name_status=group.name_status,
+            domain=members[0].domain,
+            level=members[0].level,
+            unit=_agreed(units, "none"),
+            polarity=_agreed(polarities, Polarity.NO_JUDGEMENT),
+            placeholder=all(m.placeholder for m in members),
+            members=group.members,
+            group=True,
+            ccg_ois=group.ccg_ois,
+            change=group.change,
+            status=group.status,
+            sources=group.sources,
+            note=group.note,
+        )
 
     def indicator(self, code: str) -> Indicator:
-        """The indicator with this code (``'2.3.i'``, ``'2.3i'`` and ``'2.3 i'`` all work)."""
+        """The indicator or group heading with this code.
+
+        ``'2.3.i'``, ``'2.3i'`` and ``'2.3 i'`` all work, and so do the plans' notations
+        (``'1.6 i'``, ``'4a iii'``, ``'3.1 v'``).
+
+        >>> from outcomes import frameworks
+        >>> frameworks.load("nhsof-2014-15").indicator("4a iii").code
+        '4a.iii'
+        """
         found = self._by_code.get(_code_key(code))
         if found is None:
-            raise UnknownCodeError("NHSOF indicator", code, [i.code for i in self.indicators])
+            raise UnknownCodeError("NHSOF indicator", code, [i.code for i in self._listed()])
         return found
+
+    def members(self, code: str) -> tuple[Indicator, ...]:
+        """The indicators under a group code (empty for an indicator with no members).
+
+        >>> from outcomes import frameworks
+        >>> [i.code for i in frameworks.load("nhsof-2014-15").members("1.6")]
+        ['1.6.i', '1.6.ii', '1.6.iii']
+        """
+        return tuple(self._by_code[_code_key(c)] for c in self.indicator(code).members)
+
+    def from_ccg_ois(self, code: str) -> Indicator:
+        """The NHSOF indicator or group of a CCG Outcomes Indicator Set code.
+
+        >>> from outcomes import frameworks
+        >>> frameworks.load("nhsof-2014-15").from_ccg_ois("3.3").code
+        '3.1'
+        """
+        found = self._by_ois.get(_ois_key(code))
+        if found is None:
+            raise UnknownCodeError(
+                "CCG OIS indicator with an NHSOF counterpart", code, sorted(self._ois_codes())
+            )
+        return found
+
+    def _ois_codes(self) -> set[str]:
+        return {ois for i in self._by_code.values() for ois in i.ccg_ois}
+
+    def from_later_code(self, code: str) -> Indicator:
+        """The indicator of this edition that a later edition's code refers to.
+
+        A renamed indicator is found by its new code (1c is 2014/15's 1.6.ii, and a later 1.6.ii
+        is 2014/15's 1.6.iii); a code that no later change touches is the same indicator. A code
+        whose 2014/15 indicator was renamed, merged or retired raises, saying why.
+
+        >>> from outcomes import frameworks
+        >>> nhsof = frameworks.load("nhsof-2014-15")
+        >>> nhsof.from_later_code("1.5.i").code, nhsof.from_later_code("1.1").code
+        ('1.5', '1.1')
+        """
+        renamed = self._by_later.get(_code_key(code))
+        if renamed is not None:
+            return renamed
+        found = self._by_code.get(_code_key(code))
+        if found is not None and found.change is None:
+            return found
+        if found is not None and found.change is not None:
+            error = UnknownCodeError("later NHSOF code", code, ())
+            error.message = (
+                f"later NHSOF code {code!r} is not {self.edition}'s {found.code}: that "
+                f"{_describe_change(found.change)}"
+            )
+            raise error
+        known = [i.code for i in self._listed() if i.change is None]
+        known += [i.renamed_to for i in self._by_later.values() if i.renamed_to]
+        raise UnknownCodeError("later NHSOF code", code, known)
 
     def domain(self, number: int) -> Domain:
         """Domain 1-5."""
@@ -281,6 +585,19 @@ class NHSOutcomesFramework(_Catalogue):
 
     entry_kind: ClassVar[str] = "indicators"
 
+    def _listed(self) -> tuple[Indicator, ...]:
+        """Indicators and group headings in catalogue order (a heading before its members)."""
+        out: list[Indicator] = []
+        first_member = {
+            _code_key(g.members[0]): self._heads[_code_key(g.code)] for g in self.groups
+        }
+        for ind in self.indicators:
+            head = first_member.get(_code_key(ind.code))
+            if head is not None:
+                out.append(head)
+            out.append(ind)
+        return tuple(out)
+
     def entries(self) -> tuple[Entry, ...]:
         return tuple(
             Entry(
@@ -289,16 +606,38 @@ class NHSOutcomesFramework(_Catalogue):
                 unit=i.unit,
                 polarity=i.polarity,
                 status=i.status,
-                detail=f"domain {i.domain}, {i.level}" + (", placeholder" if i.placeholder else ""),
+                detail=_indicator_detail(i),
                 fact=i,
             )
-            for i in self.indicators
+            for i in self._listed()
         )
 
     def indicators_in(self, domain: int) -> tuple[Indicator, ...]:
-        """The indicators of one domain, in catalogue order."""
+        """The indicators of one domain, in catalogue order (group headings not included)."""
         self.domain(domain)
         return tuple(i for i in self.indicators if i.domain == domain)
+
+
+def _indicator_detail(i: Indicator) -> str:
+    parts = [f"domain {i.domain}, {i.level}"]
+    if i.placeholder:
+        parts.append("placeholder")
+    if i.members:
+        parts.append(("group of " if i.group else "with ") + ", ".join(i.members))
+    if i.name_status not in (None, "confirmed"):
+        parts.append(f"name {i.name_status}")
+    if i.ccg_ois:
+        parts.append("CCG OIS " + ", ".join(i.ccg_ois))
+    if i.change is not None:
+        parts.append(f"{_describe_change(i.change)} ({i.change.status})")
+    return "; ".join(parts)
+
+
+def _describe_change(change: CodeChange) -> str:
+    """'was renamed 1c in 2015/16', 'was merged into 5.6 in 2015/16', 'was retired in 2015/16'."""
+    went = {"renamed": " ", "merged": " into ", "retired": ""}[change.kind] + ", ".join(change.to)
+    when = f" in {change.edition}" if change.edition else ""
+    return f"was {change.kind}{went}{when}"
 
 
 class AmbitionMeasure(_Frozen):
@@ -308,6 +647,11 @@ class AmbitionMeasure(_Frozen):
     indicators: tuple[str, ...] = ()
     composite: bool = False
     unit: Annotated[str, PlainValidator(_check_unit), WithJsonSchema({"type": "string"})]
+    national_unit: Annotated[
+        str | None, PlainValidator(_check_optional_unit), WithJsonSchema({"type": "string"})
+    ] = Field(
+        default=None, description="the national indicator's unit, when the CCG measure's differs"
+    )
     polarity: PolarityField
     data_source: str | None = None
     level: Literal["ccg", "council", "national-only", "none"] = "ccg"
@@ -339,7 +683,8 @@ class Ambition(_Frozen):
     """One of the seven outcome ambitions of *Everyone Counts* 2014/15-2018/19."""
 
     number: int = Field(ge=1, le=7)
-    title: str
+    title: str = Field(description="the ambition's wording in Everyone Counts")
+    short_title: str | None = Field(default=None, description="a condensed title")
     wording: str | None = None
     domains: tuple[int, ...]
     measure: AmbitionMeasure
@@ -419,6 +764,16 @@ class BCFMetric(_Frozen):
     definition: str
     unit: Annotated[str, PlainValidator(_check_unit), WithJsonSchema({"type": "string"})]
     denominator: str | None = None
+    unit_status: Status | None = Field(
+        default=None, description="the status of the unit when it differs from the metric's"
+    )
+    denominator_status: Status | None = Field(
+        default=None, description="the status of the denominator when it differs from the metric's"
+    )
+    averaging: str | None = Field(
+        default=None, description="how the figure is averaged over time, e.g. 'monthly average'"
+    )
+    averaging_status: Status | None = None
     polarity: PolarityField
     data_source: str | None = None
     cross_references: tuple[str, ...] = ()
@@ -444,6 +799,19 @@ class BCFPaymentRule(_Frozen):
     sources: tuple[str, ...] = ()
 
 
+class EditionDate(_Frozen):
+    """A dated event of an edition: when it was published, revised, took effect or was replaced.
+
+    ``date`` is as precise as the source: ``'2014-07'``, ``'2014-08-18'`` or a financial year.
+    """
+
+    event: Literal["published", "revised", "effective", "superseded"]
+    date: str = Field(min_length=4)
+    status: Status
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
 class BCFFramework(_Catalogue):
     """Better Care Fund metrics and its pay-for-performance rule.
 
@@ -458,6 +826,20 @@ class BCFFramework(_Catalogue):
     metrics: tuple[BCFMetric, ...]
     payment: BCFPaymentRule | None = None
     fund: dict[str, Parameter] = Field(default_factory=dict)
+    dates: tuple[EditionDate, ...] = ()
+    superseded_by: str | None = Field(
+        default=None, description="the id of the edition that replaced this metric set"
+    )
+
+    def date(self, event: str) -> EditionDate | None:
+        """The edition's date for an event ('published', 'revised', 'effective', 'superseded'),
+        or ``None`` when the data give none.
+
+        >>> from outcomes import frameworks
+        >>> frameworks.load("bcf-2014-15-initial").date("superseded").date
+        '2014-07'
+        """
+        return next((d for d in self.dates if d.event == event), None)
 
     @model_validator(mode="after")
     def _consistent(self) -> BCFFramework:
@@ -507,6 +889,10 @@ class QualityPremiumMeasure(_Frozen):
     rule: str
     threshold: Parameter | None = None
     parts: dict[str, float] = Field(default_factory=dict)
+    parts_status: Status | None = Field(
+        default=None, description="how sure the split into parts is ('unconfirmed' if not given)"
+    )
+    parts_sources: tuple[str, ...] = ()
     ambition: int | None = None
     indicator: str | None = None
     status: Status
@@ -519,6 +905,20 @@ class QualityPremiumMeasure(_Frozen):
         if parts and abs(sum(parts.values()) - 1.0) > 1e-9:
             raise ValueError(f"parts must sum to 1, got {sum(parts.values())!r}")
         return parts
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_has_a_status(cls, data: Any) -> Any:
+        # a split with no stated status is not confirmed: say so rather than trust it
+        if isinstance(data, dict) and data.get("parts") and data.get("parts_status") is None:
+            return {**data, "parts_status": "unconfirmed"}
+        return data
+
+    @model_validator(mode="after")
+    def _status_needs_parts(self) -> QualityPremiumMeasure:
+        if not self.parts and (self.parts_status is not None or self.parts_sources):
+            raise ValueError("parts_status/parts_sources given, but the measure has no parts")
+        return self
 
 
 class ConstitutionStandard(_Frozen):

@@ -53,6 +53,10 @@ __all__ = [
 ]
 
 
+#: The BCF edition a plan's ``bcf_metric`` ids are read in unless it names another.
+DEFAULT_BCF_EDITION = "bcf-2015-16"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -85,6 +89,10 @@ class MeasurePlan(_Strict):
     ambition: int | None = Field(default=None, ge=1, le=7)
     indicator: str | None = None
     bcf_metric: str | None = None
+    bcf_edition: str | None = Field(
+        default=None,
+        description="the BCF edition bcf_metric is from (default: the plan's, else bcf-2015-16)",
+    )
     quality_premium: str | None = None
     unit: str | None = None
     polarity: PolarityField | None = None
@@ -149,11 +157,32 @@ class Plan(_Strict):
     first: Period | None = None
     end: Period = Field(default_factory=lambda: Period.parse("2018/19"))
     measures: dict[str, MeasurePlan]
+    bcf_edition: str = Field(
+        default=DEFAULT_BCF_EDITION,
+        description="the BCF edition the plan's bcf_metric ids are from, e.g. bcf-2014-15-initial",
+    )
     quality_premium: PremiumPlan | None = None
     peers: PeerSelection | None = None
     note: str | None = None
 
     _folder: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _measures_take_the_plans_bcf_edition(cls, data: object) -> object:
+        # a BCF measure without its own bcf_edition is read in the plan's edition
+        if not isinstance(data, dict) or not isinstance(data.get("measures"), dict):
+            return data
+        edition = data.get("bcf_edition")
+        if not isinstance(edition, str):
+            return data
+        measures = {
+            key: {**m, "bcf_edition": edition}
+            if isinstance(m, dict) and "bcf_metric" in m and "bcf_edition" not in m
+            else m
+            for key, m in data["measures"].items()
+        }
+        return {**data, "measures": measures}
 
     @model_validator(mode="after")
     def _organisations(self) -> Plan:
@@ -248,20 +277,36 @@ def _check_catalogue(plan: Plan, source: str) -> None:
     problems = []
     amb = load("ambitions-2014-19", AmbitionsFramework)
     nhsof = load("nhsof-2014-15", NHSOutcomesFramework)
-    bcf = load("bcf-2015-16", BCFFramework)
+    try:
+        load(plan.bcf_edition, BCFFramework)
+        plan_edition_ok = True
+    except OutcomesError as error:
+        problems.append(f"bcf_edition: {error}")
+        plan_edition_ok = False
     for key, m in plan.measures.items():
-        for field, lookup in (("indicator", nhsof.indicator), ("bcf_metric", bcf.metric)):
-            value = getattr(m, field)
-            if value is not None:
+        if m.indicator is not None:
+            try:
+                nhsof.indicator(m.indicator)
+            except OutcomesError as error:
+                problems.append(f"measures.{key}.indicator: {error}")
+        edition = m.bcf_edition or DEFAULT_BCF_EDITION
+        if m.bcf_metric is not None and (plan_edition_ok or edition != plan.bcf_edition):
+            try:
+                bcf = load(edition, BCFFramework)
+            except OutcomesError as error:
+                problems.append(f"measures.{key}.bcf_edition: {error}")
+            else:
                 try:
-                    lookup(value)
+                    bcf.metric(m.bcf_metric)
                 except OutcomesError as error:
-                    problems.append(f"measures.{key}.{field}: {error}")
+                    problems.append(f"measures.{key}.bcf_metric: {error} (in {edition})")
         if m.ambition is not None and amb.ambition(m.ambition).measure.level == "none":
             problems.append(
                 f"measures.{key}.ambition: ambition {m.ambition} has no measure to plan"
             )
-        if any(p.startswith(f"measures.{key}.") for p in problems):
+        if any(p.startswith(f"measures.{key}.") for p in problems) or (
+            m.bcf_metric is not None and edition == plan.bcf_edition and not plan_edition_ok
+        ):
             continue
         spec = get(m.rule.name)
         _, polarity, unit_id = describe_measure(m)
@@ -302,7 +347,7 @@ def describe_measure(m: MeasurePlan) -> tuple[str, Polarity | None, str | None]:
         polarity = polarity or ind.polarity
         unit_id = unit_id or ind.unit
     elif m.bcf_metric is not None:
-        met = load("bcf-2015-16", BCFFramework).metric(m.bcf_metric)
+        met = load(m.bcf_edition or DEFAULT_BCF_EDITION, BCFFramework).metric(m.bcf_metric)
         name, polarity, unit_id = name or met.name, polarity or met.polarity, unit_id or met.unit
     if unit_id is not None:
         unit(unit_id)
