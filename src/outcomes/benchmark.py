@@ -289,7 +289,9 @@ def _text(
 # compare: significance against a benchmark
 # --------------------------------------------------------------------------------------------
 
-CompareMethod = Literal["single_overlap", "double_overlap", "two_level", "spc_proportion", "spc_dsr"]
+CompareMethod = Literal[
+    "single_overlap", "double_overlap", "two_level", "spc_proportion", "spc_dsr"
+]
 
 _NEEDS: dict[str, tuple[str, ...]] = {
     "single_overlap": ("lower", "upper"),
@@ -532,7 +534,11 @@ def _spc_codes(
         expected = nn * np.where(valid, p0, 0.0)
         spread = z * np.sqrt(z * z + 4 * expected * (1 - np.where(valid, p0, 0.0)))
         centre, scale = 2 * expected + z * z, 2 * (nn + z * z)
-        low_limit, high_limit, observed = (centre - spread) / scale, (centre + spread) / scale, v / per
+        low_limit, high_limit, observed = (
+            (centre - spread) / scale,
+            (centre + spread) / scale,
+            v / per,
+        )
     else:
         from scipy.special import gammainccinv, gammaincinv
 
@@ -700,10 +706,9 @@ def compare_to_goal(
         else:
             above, below = v >= high, v < low
             valid = ~(np.isnan(v) | np.isnan(low) | np.isnan(high))
-        if not is_range and not interval:
+        if not is_range and not interval and pol is Polarity.LOWER_IS_BETTER:
             # a single goal: reaching it is BETTER for either polarity
-            if pol is Polarity.LOWER_IS_BETTER:
-                below, above = v <= low, v > low
+            below, above = v <= low, v > low
     codes = np.where(above, np.int8(3), np.where(below, np.int8(1), np.int8(2)))
     codes = np.asarray(codes, dtype=np.int8)
     codes[~valid] = 0
@@ -787,9 +792,7 @@ _FUNNEL_TEXT = ("NOT_APPLICABLE", "HIGH_99.8", "HIGH_95", "NOT_SIGNIFICANT", "LO
 _TWO_SIGMA, _THREE_SIGMA = 0.95, 0.998
 
 
-def _count_interval(
-    count: FloatArray, confidence: float
-) -> tuple[FloatArray, FloatArray]:
+def _count_interval(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
     """PHE's interval for an observed count: exact Poisson below 10 events, Byar from 10."""
     from scipy.special import chdtri, ndtri
 
@@ -850,8 +853,15 @@ def _funnel_inputs(
         if (r < 0).any():
             raise ScoringError(f"rate must be >= 0, got {float(r[r < 0].flat[0])!r}")
         if ((r == 0) & (n > 0)).any():
-            raise ScoringError("rate must be > 0 where numerator > 0 (the rate gives the population)")
+            raise ScoringError(
+                "rate must be > 0 where numerator > 0 (the rate gives the population)"
+            )
         derived = per * n / np.where(r > 0, r, 1.0)
+        if (~(derived > 0) & (n > 0)).any() or np.isinf(derived).any():
+            raise ScoringError(
+                "the population implied by per * numerator / rate is not a positive finite "
+                "number: check the rates against the numerators"
+            )
         if rate_type == "dsr":
             derived = np.where(n > 0, derived, np.nan)
         else:
@@ -982,8 +992,13 @@ def funnel_significance(
     else:
         if not valid.any():
             raise ScoringError("no area has both a numerator and a denominator to pool")
-        reference = float(np.sum(n[valid & ~np.isnan(n)]) / np.sum(d[valid]))
-    with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
+            reference = float(np.sum(n[valid]) / np.sum(d[valid]))
+        if not math.isfinite(reference):
+            raise ScoringError(
+                f"the pooled value is not finite ({reference!r}): check the denominators"
+            )
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if stat == "proportion":
             if not 0.0 <= reference <= 1.0:
                 raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
@@ -1006,7 +1021,12 @@ def funnel_significance(
             lo3, hi3 = _count_interval(n, _THREE_SIGMA)
             dd = np.where(valid, d, 1.0)
             codes = np.select(
-                [reference < lo3 / dd, reference < lo2 / dd, reference > hi3 / dd, reference > hi2 / dd],
+                [
+                    reference < lo3 / dd,
+                    reference < lo2 / dd,
+                    reference > hi3 / dd,
+                    reference > hi2 / dd,
+                ],
                 [np.int8(1), np.int8(2), np.int8(5), np.int8(4)],
                 np.int8(3),
             )
@@ -1024,12 +1044,23 @@ def _poisson_curves(mean: FloatArray, confidence: float) -> tuple[FloatArray, Fl
     count whose exact lower limit equals it: ``gammaincc(O_L + 1, m) = a/2`` and
     ``gammainc(O_U, m) = a/2`` - what PHE's funnel tools find by a numerical search.
     """
-    from scipy.special import pdtrik
+    from scipy.special import ndtri, pdtrik
 
     alpha = 1.0 - confidence
     m = np.where(np.isnan(mean), 1.0, mean)
-    low = np.where(np.exp(-m) > alpha / 2, 0.0, pdtrik(alpha / 2, m))
-    high = pdtrik(1 - alpha / 2, m) + 1.0
+
+    def count(p: float) -> FloatArray:
+        # pdtrik inverts gammaincc(k + 1, m) = p in k; beyond 1e9 events it loses accuracy,
+        # where the Cornish-Fisher expansion m + z sqrt(m) + (z^2 - 1)/6 - 1/2 is exact to
+        # better than 1e-13 relative
+        z = float(ndtri(p))
+        large = m > 1e9
+        asymptotic = m + z * np.sqrt(m) + (z * z - 1) / 6 - 0.5
+        exact = pdtrik(p, np.where(large, 1.0, m))
+        return np.asarray(np.where(large, asymptotic, exact), dtype=np.float64)
+
+    low = np.where(np.exp(-m) > alpha / 2, 0.0, count(alpha / 2))
+    high = count(1 - alpha / 2) + 1.0
     return np.maximum(low, 0.0), high
 
 
@@ -1112,21 +1143,36 @@ def funnel_limits(
     result: dict[float, Interval] = {}
     for level in levels:
         c = _confidence(level)
-        if stat == "proportion":
-            if not 0.0 <= reference <= 1.0:
-                raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
-            z = z_value(c)
-            spread = z * np.sqrt(reference * (1 - reference) / x)
-            low = np.clip(reference - spread, 0.0, 1.0) * scale
-            high = np.clip(reference + spread, 0.0, 1.0) * scale
-        else:
-            if reference < 0:
-                raise ScoringError(f"target must be >= 0, got {target!r}")
-            exposure = x * years if stat == "rate" else x
-            o_low, o_high = _poisson_curves(reference * exposure, c)
-            low, high = o_low / exposure * scale, o_high / exposure * scale
+        with np.errstate(all="ignore"):
+            low, high = _limits_at(x, reference, stat, scale, years, c, target)
+        if not (np.isfinite(low).all() and np.isfinite(high).all()):
+            bad = ~(np.isfinite(low) & np.isfinite(high))
+            raise ScoringError(
+                "the funnel limits are too large to represent for denominator "
+                f"{float(np.broadcast_to(x, bad.shape)[bad].flat[0])!r} (too small a denominator)"
+            )
         result[c] = Interval(_scalar(low), _scalar(high))
     return result
+
+
+def _limits_at(
+    x: FloatArray, reference: float, stat: str, scale: float, years: float, c: float, target: Any
+) -> tuple[FloatArray, FloatArray]:
+    """Lower and upper limits at ``x`` on the ``per`` scale for one confidence level."""
+    if stat == "proportion":
+        if not 0.0 <= reference <= 1.0:
+            raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
+        z = z_value(c)
+        spread = z * np.sqrt(reference * (1 - reference) / x)
+        low = np.clip(reference - spread, 0.0, 1.0) * scale
+        high = np.clip(reference + spread, 0.0, 1.0) * scale
+    else:
+        if reference < 0:
+            raise ScoringError(f"target must be >= 0, got {target!r}")
+        exposure = x * years if stat == "rate" else x
+        o_low, o_high = _poisson_curves(reference * exposure, c)
+        low, high = o_low / exposure * scale, o_high / exposure * scale
+    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
 def _scalar(array: Any) -> Any:
@@ -1239,63 +1285,101 @@ def funnel_table(
     if isinstance(points, bool) or not isinstance(points, int) or points < 2:
         raise ScoringError(f"points must be a whole number >= 2, got {points!r}")
     if stat == "ratio":
-        ratio = _choice(ratio_type, "ratio_type", ("count", "isr"))
+        _choice(ratio_type, "ratio_type", ("count", "isr"))
     n, d, _ = _funnel_inputs(numerator, denominator, stat, scale, rate, kind)
     n, d = np.atleast_1d(n).ravel(), np.atleast_1d(d).ravel()
     keep = ~np.isnan(n)
     usable = keep & ~np.isnan(d)
     if not usable.any():
         raise ScoringError("no area has both a numerator and a denominator to draw a funnel")
-    pooled = float(np.sum(n[keep]) / np.sum(d[usable]))
+    with np.errstate(all="ignore"):
+        pooled = float(np.sum(n[keep]) / np.sum(d[usable]))
+    if not math.isfinite(pooled):
+        raise ScoringError(f"the pooled value is not finite ({pooled!r}): check the denominators")
+    if stat == "rate" and not pooled > 0:
+        raise ScoringError(
+            "a rate funnel needs events: every numerator is 0, so the pooled rate is 0"
+        )
     smallest, largest = float(np.min(d[usable])), float(np.max(d[usable]))
-    per_year = years if stat == "rate" else 1.0
-    if largest > 2 * smallest:
-        axis_min = 0.0
-    else:
-        axis_min = _axis_floor(smallest / per_year) * per_year
+    x = _funnel_axis(smallest, largest, pooled, stat, years if stat == "rate" else 1.0, points)
+    with np.errstate(all="ignore"):
+        if stat == "proportion":
+            table, label, method = _proportion_columns(x, pooled, scale), "proportion", "Wilson"
+        else:
+            table = _poisson_columns(x, stat, pooled, scale, years, ratio_type)
+            if stat == "rate":
+                shown = f"{scale:,.0f}" if scale == int(scale) else f"{scale:,}"
+                label = f"rate ({kind} per {shown})"
+            else:
+                label = f"ratio ({ratio_type})"
+            method = "Poisson"
+    for column, values in table.items():
+        if not np.isfinite(values).all():
+            raise ScoringError(
+                f"the funnel table's {column} is not finite: the denominators or rates are too "
+                "extreme to draw"
+            )
+    columns: dict[str, npt.NDArray[Any]] = dict(table)
+    columns["statistic"] = np.full(points, label)
+    columns["method"] = np.full(points, method)
+    return columns
+
+
+def _funnel_axis(
+    smallest: float, largest: float, pooled: float, stat: str, per_year: float, points: int
+) -> FloatArray:
+    """PHE's x axis: ``points`` values from a neat minimum to a neat maximum, crowded where
+    counts are small."""
+    if not (math.isfinite(largest * 1.05) and largest * 1.05 < 1e15):
+        raise ScoringError(f"denominator is too large to draw a funnel, got {largest!r}")
+    axis_min = 0.0 if largest > 2 * smallest else _axis_floor(smallest / per_year) * per_year
     axis_max = _axis_ceiling(largest / per_year) * per_year
     if stat == "rate":
+        if not axis_max * pooled < 1e15:
+            raise ScoringError(f"too many events to draw a funnel: about {axis_max * pooled:g}")
         axis_min, axis_max = math.floor(axis_min * pooled), math.ceil(axis_max * pooled)
     x = np.empty(points)
     x[0] = max(1.0, axis_min)
-    for j in range(2, points + 1):  # PHE's axis recurrence: each point needs the one before
+    for j in range(2, points + 1):  # PHE's recurrence: each point needs the one before
         offset = j - 1 if stat == "ratio" else j
-        prev = x[j - 2]
-        x[j - 1] = max(float(np.rint((axis_max / prev) ** (1 / (points + 1 - offset)) * prev)), prev + 1)
-    table: dict[str, npt.NDArray[Any]] = {}
-    if stat == "proportion":
-        table["Population"] = x
-        limits = funnel_limits(x, pooled * scale, statistic="proportion", per=scale)
-        for sigma, level in (("2s", _TWO_SIGMA), ("3s", _THREE_SIGMA)):
-            table[f"lower_{sigma}_limit"] = np.asarray(limits[level].lower)
-            table[f"upper_{sigma}_limit"] = np.asarray(limits[level].upper)
-        table["baseline"] = np.full(points, pooled * scale)
-        label, method = "proportion", "Wilson"
-    else:
-        from scipy.special import gammainccinv, gammaincinv
+        prev = float(x[j - 2])
+        step = float(np.rint((axis_max / prev) ** (1 / (points + 1 - offset)) * prev))
+        x[j - 1] = max(step, prev + 1)
+    return x
 
-        table["Observed_events" if stat == "ratio" else "Events"] = x
-        for sigma, level in (("2s", _TWO_SIGMA), ("3s", _THREE_SIGMA)):
-            p = (1 - level) / 2
-            # lower limit: the mean of which x or fewer events has chance p (exact upper limit)
-            means = {"lower": gammainccinv(x + 1, p), "upper": gammaincinv(x, p)}
-            for side in ("lower", "upper"):
-                if stat == "ratio":
-                    table[f"{side}_{sigma}_exp_events"] = means[side]
-                    limit = x / means[side]
-                    table[f"{side}_{sigma}_limit"] = limit - 1 if ratio == "count" else limit * 100
-                else:
-                    population = means[side] / pooled
-                    table[f"{side}_{sigma}_population_1_year"] = population / years
-                    table[f"{side}_{sigma}_limit"] = x / population * scale
-        if stat == "rate":
-            table["baseline"] = np.full(points, pooled * scale)
-            label = f"rate ({kind} per {scale:,.0f})" if scale == int(scale) else f"rate ({kind} per {scale:,})"
-        else:
-            label = f"ratio ({ratio})"
-        method = "Poisson"
-    table["statistic"] = np.full(points, label)
-    table["method"] = np.full(points, method)
+
+def _proportion_columns(x: FloatArray, pooled: float, scale: float) -> dict[str, FloatArray]:
+    table = {"Population": x}
+    limits = funnel_limits(x, pooled * scale, statistic="proportion", per=scale)
+    for sigma, level in (("2s", _TWO_SIGMA), ("3s", _THREE_SIGMA)):
+        table[f"lower_{sigma}_limit"] = np.asarray(limits[level].lower)
+        table[f"upper_{sigma}_limit"] = np.asarray(limits[level].upper)
+    table["baseline"] = np.full(x.shape, pooled * scale)
+    return table
+
+
+def _poisson_columns(
+    x: FloatArray, stat: str, pooled: float, scale: float, years: float, ratio_type: object
+) -> dict[str, FloatArray]:
+    from scipy.special import gammainccinv, gammaincinv
+
+    table = {"Observed_events" if stat == "ratio" else "Events": x}
+    for sigma, level in (("2s", _TWO_SIGMA), ("3s", _THREE_SIGMA)):
+        p = (1 - level) / 2
+        # the lower limit's mean is the one with chance p of x or fewer events (the exact
+        # upper limit of x); the upper limit's the one with chance p of x or more
+        means = {"lower": gammainccinv(x + 1, p), "upper": gammaincinv(x, p)}
+        for side in ("lower", "upper"):
+            if stat == "ratio":
+                table[f"{side}_{sigma}_exp_events"] = means[side]
+                limit = x / means[side]
+                table[f"{side}_{sigma}_limit"] = limit - 1 if ratio_type == "count" else limit * 100
+            else:
+                population = means[side] / pooled
+                table[f"{side}_{sigma}_population_1_year"] = population / years
+                table[f"{side}_{sigma}_limit"] = x / population * scale
+    if stat == "rate":
+        table["baseline"] = np.full(x.shape, pooled * scale)
     return table
 
 
