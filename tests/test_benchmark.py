@@ -459,7 +459,7 @@ def test_fingertips_trend_cases(case: str) -> None:
     elif first["exp_chi_square_2dp"]:
         assert float(result.chi_squared) == float(first["exp_chi_square_2dp"])
     if first["exp_message_nonempty"] == "TRUE":
-        assert str(result.message) != ""
+        assert str(result.message) != "" and str(result.reason) != ""
     if significant:  # the values rise in every significant case
         assert marker is Trend.INCREASING_GETTING_BETTER
 
@@ -470,6 +470,7 @@ def test_trend_year_range_and_short_series_cannot_be_calculated() -> None:
     upper = [v + 1 for v in value]
     three_years = recent_trend(value, lower, upper, polarity="higher", year_range=3)
     assert str(three_years.marker) == "CANNOT_BE_CALCULATED"
+    assert str(three_years.reason) == "YEAR_RANGE"
     assert "year range" in str(three_years.message)
     short = recent_trend(value[:4], lower[:4], upper[:4], polarity="higher")
     assert str(short.marker) == "CANNOT_BE_CALCULATED"
@@ -1012,4 +1013,5 @@ def test_fuzz_recent_trend(
         cannot = markers == Trend.CANNOT_BE_CALCULATED.value
         assert np.isfinite(out.chi_squared[~cannot]).all()
         assert np.isnan(out.chi_squared[cannot]).all()
-        assert (np.asarray(out.message)[cannot] != "").all()
+        assert (np.asarray(out.reason)[cannot] != "").all()
+        assert (np.asarray(out.reason)[~cannot] == "").all()

@@ -800,14 +800,16 @@ def _count_interval(count: FloatArray, confidence: float) -> tuple[FloatArray, F
     alpha = 1.0 - confidence
     x = np.where(np.isnan(count), 0.0, count)
     safe = np.maximum(x, 1.0)
-    exact_low = np.where(x > 0, chdtri(2 * safe, 1 - alpha / 2) / 2, 0.0)
-    exact_high = chdtri(2 * x + 2, alpha / 2) / 2
     a = 1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))
-    byar_low = safe * (a * a * a)
+    low = np.array(safe * (a * a * a), dtype=np.float64)
     b = 1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))
-    byar_high = (x + 1) * (b * b * b)
+    high = np.array((x + 1) * (b * b * b), dtype=np.float64)
     small = x < 10
-    return np.where(small, exact_low, byar_low), np.where(small, exact_high, byar_high)
+    if small.any():  # the exact limits only where needed: they cost 50 times Byar's
+        few = x[small]
+        low[small] = np.where(few > 0, chdtri(2 * np.maximum(few, 1.0), 1 - alpha / 2) / 2, 0.0)
+        high[small] = chdtri(2 * few + 2, alpha / 2) / 2
+    return low, high
 
 
 def _funnel_inputs(
@@ -1389,14 +1391,26 @@ def _poisson_columns(
 
 TrendMethod = Literal["ci_regression", "cochran_armitage"]
 
-_MESSAGES = {
-    "year_range": "The recent trend cannot be calculated for this year range",
-    "too_few": "Not enough data points to calculate recent trend",
-    "too_few_valid": "Not enough data points with valid values to calculate recent trend",
-    "count_is_denominator": "The recent trend cannot be calculated",
-    "zero_count": "The recent trend cannot be calculated: a count of 0 has no log-odds",
-    "not_finite": "The recent trend cannot be calculated: the trend statistic is not finite",
+#: Why a trend cannot be calculated (``TrendResult.reason``) -> Fingertips' message.
+TREND_REASONS: dict[str, str] = {
+    "": "",
+    "YEAR_RANGE": "The recent trend cannot be calculated for this year range",
+    "TOO_FEW_PERIODS": "Not enough data points to calculate recent trend",
+    "TOO_FEW_VALID_PERIODS": "Not enough data points with valid values to calculate recent trend",
+    "COUNT_EQUALS_DENOMINATOR": "The recent trend cannot be calculated",
+    "ZERO_COUNT": "The recent trend cannot be calculated: a count of 0 has no log-odds",
+    "NOT_FINITE": "The recent trend cannot be calculated: the trend statistic is not finite",
 }
+_REASON_CODES = tuple(TREND_REASONS)
+_TREND_ORDER = tuple(t.value for t in Trend)
+
+
+def _lookup(keys: Sequence[str], values: Sequence[str], cells: Any) -> TextResult:
+    """Map each cell of a text array through ``keys -> values`` (vectorised)."""
+    order = np.argsort(np.asarray(keys))
+    sorted_keys = np.asarray(keys)[order]
+    position = np.searchsorted(sorted_keys, np.asarray(cells))
+    return np.asarray(np.asarray(values)[order][np.minimum(position, len(keys) - 1)])
 
 
 class TrendResult(BaseModel):
@@ -1404,15 +1418,17 @@ class TrendResult(BaseModel):
 
     ``marker`` holds :class:`Trend` values; ``chi_squared`` the trend statistic rounded to
     2 dp as Fingertips shows it (NaN where the marker is CANNOT_BE_CALCULATED, where Fingertips
-    shows 0); ``message`` says why a trend cannot be calculated (Fingertips' wording), empty
-    otherwise.
+    shows 0); ``reason`` says why a trend cannot be calculated (a key of
+    :data:`TREND_REASONS`: ``YEAR_RANGE``, ``TOO_FEW_PERIODS``, ``TOO_FEW_VALID_PERIODS``,
+    ``COUNT_EQUALS_DENOMINATOR``, ``ZERO_COUNT``, ``NOT_FINITE``), empty otherwise;
+    :attr:`message` gives Fingertips' wording and :attr:`label` the marker's.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     marker: TextArray
     chi_squared: ArrayField
-    message: TextArray
+    reason: TextArray
     polarity: PolarityField
     method: str
     points: int
@@ -1420,10 +1436,12 @@ class TrendResult(BaseModel):
     @property
     def label(self) -> TextResult:
         """Fingertips' wording of each marker ("Increasing and getting better", ...)."""
-        labels = np.asarray([Trend(m).label for m in Trend])
-        order = {m.value: i for i, m in enumerate(Trend)}
-        codes = np.vectorize(order.__getitem__, otypes=[np.intp])(self.marker)
-        return np.asarray(labels[codes])
+        return _lookup(_TREND_ORDER, [Trend(t).label for t in _TREND_ORDER], self.marker)
+
+    @property
+    def message(self) -> TextResult:
+        """Fingertips' message where the trend cannot be calculated, empty otherwise."""
+        return _lookup(_REASON_CODES, list(TREND_REASONS.values()), self.reason)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TrendResult):
@@ -1554,114 +1572,129 @@ def recent_trend(
     arrays = dict(zip(named, _broadcast(named), strict=True))
     v = arrays["value"]
     shape, periods = v.shape[:-1], v.shape[-1]
-    with np.errstate(invalid="ignore"):
-        ok = ~np.isnan(v)
-        if "lower" in arrays:
-            lo, hi = arrays["lower"], arrays["upper"]
-            _ordered(lo, hi, ("lower", "upper"))
-            if how == "ci_regression":
-                ok &= ~(np.isnan(lo) | np.isnan(hi)) & (hi > lo)
-        equal = np.zeros(v.shape, dtype=bool)
-        if "count" in arrays:
-            c, d = arrays["count"], arrays["denominator"]
+    reason = np.zeros(shape, dtype=np.int8)
+
+    def fail(mask: Any, key: str) -> None:  # the first reason found is the one reported
+        reason[(reason == 0) & mask] = _REASON_CODES.index(key)
+
+    if "lower" in arrays:
+        _ordered(arrays["lower"], arrays["upper"], ("lower", "upper"))
+    if "count" in arrays:
+        c, d = arrays["count"], arrays["denominator"]
+        with np.errstate(invalid="ignore"):
             if (c < 0).any():
                 raise ScoringError(f"count must be >= 0, got {float(c[c < 0].flat[0])!r}")
             if how == "cochran_armitage" and (c > d).any():
                 raise ScoringError("count must be <= denominator for method='cochran_armitage'")
-            ok &= ~(np.isnan(c) | np.isnan(d)) & (d > 0)
-            equal = c == d
-    run = np.flip(np.cumprod(np.flip(ok, -1), axis=-1), -1).astype(bool)
-    message = np.full(shape, "", dtype=object)
-    cannot = np.zeros(shape, dtype=bool)
-
-    def fail(mask: Any, key: str) -> None:
-        fresh = np.asarray(mask) & ~cannot
-        message[fresh] = _MESSAGES[key]
-        cannot[...] |= fresh
-
     if year_range != 1:
-        fail(np.ones(shape, dtype=bool), "year_range")
+        fail(True, "YEAR_RANGE")
     if periods < points:
-        fail(np.ones(shape, dtype=bool), "too_few")
+        fail(True, "TOO_FEW_PERIODS")
         chi2 = np.full(shape, np.nan)
-        slope_sign = np.zeros(shape)
+        direction = np.zeros(shape, dtype=bool)
         consistent = np.zeros(shape, dtype=bool)
     else:
-        fail(run.sum(axis=-1) < points, "too_few_valid")
-        fail((run & equal).any(axis=-1), "count_is_denominator")
-        last = slice(periods - points, periods)
-        if how == "ci_regression":
-            chi2, slope_sign, consistent = _ci_regression(
-                v[..., last], arrays["lower"][..., last], arrays["upper"][..., last], cannot
-            )
-        else:
-            c_last, d_last = arrays["count"][..., last], arrays["denominator"][..., last]
-            fail((c_last == 0).any(axis=-1), "zero_count")
-            chi2, slope_sign, consistent = _cochran_armitage(c_last, d_last, cannot)
-        fail(~np.isfinite(chi2), "not_finite")
+        # periods first, so that each sum over the periods adds whole rows (fast)
+        last = {
+            k: np.ascontiguousarray(np.moveaxis(a[..., periods - points :], -1, 0))
+            for k, a in arrays.items()
+        }
+        with np.errstate(invalid="ignore"):
+            fail(~_valid(last, how).all(axis=0), "TOO_FEW_VALID_PERIODS")
+            if "count" in arrays:
+                fail(_count_is_denominator_in_run(arrays, how), "COUNT_EQUALS_DENOMINATOR")
+        with np.errstate(all="ignore"):
+            if how == "ci_regression":
+                chi2, direction, consistent = _ci_regression(
+                    last["value"], last["lower"], last["upper"]
+                )
+            else:
+                fail((last["count"] == 0).any(axis=0), "ZERO_COUNT")
+                chi2, direction, consistent = _cochran_armitage(last["count"], last["denominator"])
+        fail(~np.isfinite(chi2), "NOT_FINITE")
+    cannot = reason != 0
     significant = ~cannot & consistent & (chi2 > TREND_CHI_SQUARED_CUTOFF)
     table = _TREND_TABLE[pol]
-    marker = np.full(shape, Trend.NO_SIGNIFICANT_CHANGE.value, dtype="<U25")
-    marker[significant & (slope_sign > 0)] = table[1].value
-    marker[significant & (slope_sign <= 0)] = table[-1].value
-    marker[cannot] = Trend.CANNOT_BE_CALCULATED.value
-    rounded = np.where(cannot, np.nan, np.round(np.where(cannot, 0.0, chi2), 2))
+    words = (Trend.NO_SIGNIFICANT_CHANGE.value, table[1].value, table[-1].value)
+    codes = np.where(significant, np.where(direction, np.int8(1), np.int8(2)), np.int8(0))
+    marker = np.asarray((*words, Trend.CANNOT_BE_CALCULATED.value))[np.where(cannot, 3, codes)]
+    with np.errstate(invalid="ignore"):
+        rounded = np.where(cannot, np.nan, np.round(chi2, 2))
     return TrendResult.model_construct(
         marker=marker,
         chi_squared=np.asarray(rounded, dtype=np.float64),
-        message=np.asarray(message, dtype=str),
+        reason=np.asarray(_REASON_CODES)[reason],
         polarity=pol,
         method=how,
         points=points,
     )
 
 
+def _valid(columns: Mapping[str, FloatArray], how: str) -> npt.NDArray[np.bool_]:
+    """Fingertips' valid point: a value, and - where given - a count and a denominator > 0;
+    the regression also needs both limits (and a positive width to weight by)."""
+    ok = ~np.isnan(columns["value"])
+    if how == "ci_regression":
+        ok &= columns["upper"] > columns["lower"]  # False where either is NaN
+    if "count" in columns:
+        ok &= ~np.isnan(columns["count"]) & (columns["denominator"] > 0)
+    return np.asarray(ok)
+
+
+def _count_is_denominator_in_run(arrays: Mapping[str, FloatArray], how: str) -> Any:
+    """Fingertips' divide-by-zero guard: a count equal to its denominator anywhere in the
+    unbroken run of valid periods back from the latest."""
+    every = {k: np.moveaxis(a, -1, 0) for k, a in arrays.items()}
+    bad = ~_valid(every, how)
+    periods = bad.shape[0]
+    # index of the latest invalid period (-1 if none): the run starts after it
+    latest_bad = np.where(bad.any(axis=0), periods - 1 - np.argmax(bad[::-1], axis=0), -1)
+    position = np.arange(periods).reshape((periods,) + (1,) * (bad.ndim - 1))
+    in_run = position > latest_bad
+    return (in_run & (every["count"] == every["denominator"])).any(axis=0)
+
+
 def _signs_agree(full: FloatArray, left_out: FloatArray) -> npt.NDArray[np.bool_]:
     """Fingertips' outlier rule: every slope negative, or every slope non-negative (NaN
     counts as non-negative, as its ``slope < 0`` test does)."""
-    negative = np.concatenate([(full < 0)[..., np.newaxis], left_out < 0], axis=-1)
-    return np.asarray(negative.all(axis=-1) | (~negative).all(axis=-1))
+    negative = left_out < 0
+    return np.asarray(np.where(full < 0, negative.all(axis=0), ~negative.any(axis=0)))
 
 
 def _ci_regression(
-    y: FloatArray, lower: FloatArray, upper: FloatArray, skip: npt.NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    k = y.shape[-1]
-    x = np.arange(1.0, k + 1.0)
-    mask = skip[..., np.newaxis]
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        se = (np.where(mask, 1.0, upper) - np.where(mask, 0.0, lower)) / 3.92
-        w = 1.0 / (se * se)
-        yy = np.where(mask, 0.0, y)
-        parts = (w, w * yy * x, w * x, w * yy, w * x * x)
-        sums = [p.sum(axis=-1) for p in parts]
-        s1, s2, s3, s4, s5 = sums
-        det = s1 * s5 - s3 * s3
-        slope = (s1 * s2 - s3 * s4) / det
-        chi2 = slope * slope / (s1 / det)
-        loo = [s[..., np.newaxis] - p for s, p in zip(sums, parts, strict=True)]
-        loo_slope = (loo[0] * loo[1] - loo[2] * loo[3]) / (loo[0] * loo[4] - loo[2] * loo[2])
-    return chi2, np.sign(slope), _signs_agree(slope, loo_slope)
+    y: FloatArray, lower: FloatArray, upper: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Chi-square, direction (True = increasing) and consistency of the weighted regression;
+    arrays have the periods first."""
+    k = y.shape[0]
+    x = np.arange(1.0, k + 1.0).reshape((k,) + (1,) * (y.ndim - 1))
+    se = (upper - lower) / 3.92
+    w = 1.0 / (se * se)
+    wx, wy = w * x, w * y
+    parts = (w, wy * x, wx, wy, wx * x)
+    s1, s2, s3, s4, s5 = (p.sum(axis=0) for p in parts)
+    det = s1 * s5 - s3 * s3
+    slope = (s1 * s2 - s3 * s4) / det
+    chi2 = slope * slope / (s1 / det)
+    l1, l2, l3, l4, l5 = (s - p for s, p in zip((s1, s2, s3, s4, s5), parts, strict=True))
+    left_out = (l1 * l2 - l3 * l4) / (l1 * l5 - l3 * l3)
+    return chi2, np.asarray(slope > 0), _signs_agree(slope, left_out)
 
 
 def _cochran_armitage(
-    c: FloatArray, d: FloatArray, skip: npt.NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    k = c.shape[-1]
-    t = np.arange(1.0, k + 1.0)
-    mask = skip[..., np.newaxis]
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        cc = np.where(mask, 1.0, c)
-        dd = np.where(mask, 2.0, d)
-        big_n, big_c = dd.sum(axis=-1), cc.sum(axis=-1)
-        ct, dt, dt2 = (cc * t).sum(axis=-1), (dd * t).sum(axis=-1), (dd * t * t).sum(axis=-1)
-        numerator = big_n * (big_n * ct - big_c * dt) ** 2
-        chi2 = numerator / (big_c * (big_n - big_c) * (big_n * dt2 - dt * dt))
-        logit = np.log(cc / (dd - cc))
-        # least-squares slope numerators n sum(y t) - sum(y) sum(t); the denominators are > 0
-        sy, syt = logit.sum(axis=-1), (logit * t).sum(axis=-1)
-        slope = k * syt - sy * t.sum()
-        loo_sy = sy[..., np.newaxis] - logit
-        loo_syt = syt[..., np.newaxis] - logit * t
-        loo_slope = (k - 1) * loo_syt - loo_sy * (t.sum() - t)
-    return chi2, np.sign(slope), _signs_agree(slope, loo_slope)
+    c: FloatArray, d: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Chi-square of the Cochran-Armitage test, direction and consistency of the log-odds
+    slopes; arrays have the periods first."""
+    k = c.shape[0]
+    t = np.arange(1.0, k + 1.0).reshape((k,) + (1,) * (c.ndim - 1))
+    big_n, big_c = d.sum(axis=0), c.sum(axis=0)
+    ct, dt, dt2 = (c * t).sum(axis=0), (d * t).sum(axis=0), (d * t * t).sum(axis=0)
+    numerator = big_n * (big_n * ct - big_c * dt) ** 2
+    chi2 = numerator / (big_c * (big_n - big_c) * (big_n * dt2 - dt * dt))
+    logit = np.log(c / (d - c))
+    # least-squares slope numerators n sum(y t) - sum(y) sum(t); their denominators are > 0
+    sy, syt, st = logit.sum(axis=0), (logit * t).sum(axis=0), float(k * (k + 1) / 2)
+    slope = k * syt - sy * st
+    left_out = (k - 1) * (syt - logit * t) - (sy - logit) * (st - t)
+    return chi2, np.asarray(slope > 0), _signs_agree(slope, left_out)
