@@ -697,7 +697,7 @@ def compare_to_goal(
     else:
         low = high = arrays["goal"]
     interval = "lower" in arrays
-    with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):
         if interval:
             lo, hi = arrays["lower"], arrays["upper"]
             _ordered(lo, hi, ("lower", "upper"))
@@ -829,7 +829,7 @@ def _funnel_inputs(
     scalar = all(a.ndim == 0 for a in named.values())
     arrays = dict(zip(named, _broadcast(named), strict=True))
     n = arrays["numerator"]
-    with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):
         if (n < 0).any():
             raise ScoringError(f"numerator must be >= 0, got {float(n[n < 0].flat[0])!r}")
         d = arrays.get("denominator")
