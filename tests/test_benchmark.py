@@ -1015,3 +1015,28 @@ def test_fuzz_recent_trend(
         assert np.isnan(out.chi_squared[cannot]).all()
         assert (np.asarray(out.reason)[cannot] != "").all()
         assert (np.asarray(out.reason)[~cannot] == "").all()
+
+
+def test_compare_reproduces_a_real_fingertips_export() -> None:
+    # every "Compared to England value" of an unmodified Fingertips export (indicator 93356,
+    # campylobacter per 100,000, RAG low is good, 95% CIs overlapping the England value)
+    rows = _rows("fingertips_93356_campylobacter_utla_2015_2017.csv")
+    england = {
+        (r["Time period"], r["Age"]): _number(r["Value"])
+        for r in rows
+        if r["Area Type"] == "Country" and not r["Category Type"]
+    }
+    areas = [r for r in rows if r["Area Type"] != "Country"]
+    got = compare(
+        [_number(r["Value"]) for r in areas],
+        [england[(r["Time period"], r["Age"])] for r in areas],
+        polarity="RAG - Low is good",
+        lower=[_number(r["Lower CI 95.0 limit"]) for r in areas],
+        upper=[_number(r["Upper CI 95.0 limit"]) for r in areas],
+    )
+    expected = [
+        r["Compared to England value or percentiles"].upper().replace(" ", "_") for r in areas
+    ]
+    assert len(areas) == 787
+    assert got.tolist() == expected
+    assert {"BETTER", "SIMILAR", "WORSE", "NOT_COMPARED"} <= set(expected)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,7 @@ import numpy.typing as npt
 from outcomes.benchmark import (
     FunnelSignificance,
     Significance,
+    Statistic,
     compare,
     funnel_limits,
     funnel_significance,
@@ -119,12 +120,12 @@ def plot_funnel(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike | None,
     *,
-    statistic: str,
+    statistic: Statistic,
     x_label: str,
     y_label: str,
     per: float = 1,
     rate: npt.ArrayLike | None = None,
-    rate_type: str = "crude",
+    rate_type: Literal["crude", "dsr"] = "crude",
     years_of_data: float = 1,
     target: float | None = None,
     benchmark_label: str | None = None,
@@ -202,16 +203,20 @@ def plot_funnel(
     significance = funnel_significance(
         np.atleast_1d(np.asarray(numerator, dtype=float)),
         None if denominator is None else np.atleast_1d(np.asarray(denominator, dtype=float)),
-        statistic=statistic,  # type: ignore[arg-type]
+        statistic=statistic,
         target=target,
         per=per,
         rate=None if rate is None else np.atleast_1d(np.asarray(rate, dtype=float)),
-        rate_type=rate_type,  # type: ignore[arg-type]
+        rate_type=rate_type,
     )
     n = np.atleast_1d(np.asarray(numerator, dtype=float)).ravel()
     if statistic == "rate" and rate is not None:
         r = np.broadcast_to(np.asarray(rate, dtype=float), n.shape)
-        d_given = None if denominator is None else np.broadcast_to(np.asarray(denominator, float), n.shape)
+        d_given = (
+            None
+            if denominator is None
+            else np.broadcast_to(np.asarray(denominator, float), n.shape)
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             x = np.where(n > 0, per * n / np.where(r > 0, r, 1.0), np.nan)
         if d_given is not None and kind == "crude":
@@ -229,7 +234,9 @@ def plot_funnel(
     if target is None:
         weights = x * years_of_data if statistic == "rate" else x
         ok = valid & np.isfinite(n)
-        reference = float(np.sum(n[ok]) / np.sum(weights[ok]) * per) if statistic != "ratio" else per
+        reference = (
+            float(np.sum(n[ok]) / np.sum(weights[ok]) * per) if statistic != "ratio" else per
+        )
     else:
         reference = float(target)
     if ax is None:
@@ -238,13 +245,17 @@ def plot_funnel(
     lo, hi = float(np.nanmin(x[valid])), float(np.nanmax(x[valid]))
     grid = np.geomspace(max(lo * 0.8, 1e-9), hi * 1.15, 300)
     limits = funnel_limits(
-        grid, reference, statistic=statistic, per=per, years_of_data=years_of_data  # type: ignore[arg-type]
+        grid,
+        reference,
+        statistic=statistic,
+        per=per,
+        years_of_data=years_of_data,
     )
-    for level, style, width in ((0.998, "-", 1.2), (0.95, "--", 1.0)):
+    for level, dashes, width in ((0.998, "-", 1.2), (0.95, "--", 1.0)):
         lower, upper = limits[level]
         label = f"{level:.1%} control limits".replace(".0%", "%")
-        ax.plot(grid, upper, style, color="#404040", linewidth=width, label=label, zorder=2)
-        ax.plot(grid, lower, style, color="#404040", linewidth=width, zorder=2)
+        ax.plot(grid, upper, dashes, color="#404040", linewidth=width, label=label, zorder=2)
+        ax.plot(grid, lower, dashes, color="#404040", linewidth=width, zorder=2)
     ax.axhline(
         reference,
         color=_BLACK,
@@ -274,11 +285,17 @@ def plot_funnel(
         # name the highlighted areas, then the furthest outliers beyond the 99.8% limits
         # (by distance in units of the 95% half-width), up to max_labels names in all
         at = funnel_limits(
-            np.where(valid, x, lo), reference, statistic=statistic, per=per, years_of_data=years_of_data  # type: ignore[arg-type]
+            np.where(valid, x, lo),
+            reference,
+            statistic=statistic,
+            per=per,
+            years_of_data=years_of_data,
         )[0.95]
-        width = np.maximum(np.asarray(at.upper) - reference, reference - np.asarray(at.lower))
-        distance = np.abs(y - reference) / np.where(width > 0, width, 1.0)
-        beyond = np.isin(flat, [FunnelSignificance.HIGH_998.value, FunnelSignificance.LOW_998.value])
+        half = np.maximum(np.asarray(at.upper) - reference, reference - np.asarray(at.lower))
+        distance = np.abs(y - reference) / np.where(half > 0, half, 1.0)
+        beyond = np.isin(
+            flat, [FunnelSignificance.HIGH_998.value, FunnelSignificance.LOW_998.value]
+        )
         chosen = [i for i, name in enumerate(names) if name in wanted and valid[i]]
         extreme = [int(i) for i in np.argsort(-np.where(valid & beyond, distance, -np.inf))]
         for i in extreme:
@@ -286,9 +303,13 @@ def plot_funnel(
                 break
             if i not in chosen:
                 chosen.append(i)
-        from matplotlib import patheffects
-
-        halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        # a pale box, not a path-effect halo, so that SVG names stay searchable text
+        halo = {
+            "boxstyle": "round,pad=0.1",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.75,
+        }
         _scale_x(ax, lo, hi)
         placed: list[tuple[float, float]] = []
         for i in chosen:
@@ -307,12 +328,18 @@ def plot_funnel(
                 fontsize=7.5,
                 color="#111111",
                 fontweight="bold" if names[i] in wanted else "normal",
-                path_effects=halo,
+                bbox=halo,
                 zorder=5,
             )
             if names[i] in wanted:
                 ax.scatter(
-                    [x[i]], [y[i]], s=170, facecolors="none", edgecolors=_BLACK, linewidths=1.5, zorder=4
+                    [x[i]],
+                    [y[i]],
+                    s=170,
+                    facecolors="none",
+                    edgecolors=_BLACK,
+                    linewidths=1.5,
+                    zorder=4,
                 )
     _scale_x(ax, lo, hi)
     _thousands(ax, "y")
@@ -453,8 +480,18 @@ def plot_trend(
                 edgecolors="#222222",
                 linewidths=0.8,
                 label=f"{style.label} than {benchmark_label}"
-                if member in (Significance.BETTER, Significance.WORSE, Significance.HIGHER, Significance.LOWER)
-                else (f"Similar to {benchmark_label}" if member is Significance.SIMILAR else style.label),
+                if member
+                in (
+                    Significance.BETTER,
+                    Significance.WORSE,
+                    Significance.HIGHER,
+                    Significance.LOWER,
+                )
+                else (
+                    f"Similar to {benchmark_label}"
+                    if member is Significance.SIMILAR
+                    else style.label
+                ),
                 zorder=3,
             )
     direction = {
