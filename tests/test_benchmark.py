@@ -1040,3 +1040,15 @@ def test_compare_reproduces_a_real_fingertips_export() -> None:
     assert len(areas) == 787
     assert got.tolist() == expected
     assert {"BETTER", "SIMILAR", "WORSE", "NOT_COMPARED"} <= set(expected)
+
+
+def test_benchmarking_page_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    pytest.importorskip("matplotlib")
+    page = Path(__file__).parent.parent / "docs" / "benchmarking.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.DOTALL)
+    assert len(blocks) >= 5
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), {})
