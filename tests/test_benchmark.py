@@ -1052,3 +1052,59 @@ def test_benchmarking_page_examples_run(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     for block in blocks:
         exec(compile(block, str(page), "exec"), {})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    value=hnp.arrays(np.float64, 8, elements=st.one_of(st.floats(-100, 100), st.just(math.nan))),
+    low=st.floats(-50, 50, allow_nan=False),
+    width=st.floats(0, 50, allow_nan=False),
+    half=st.floats(0, 10, allow_nan=False),
+    ranged=st.booleans(),
+    interval=st.booleans(),
+    polarity=st.sampled_from(["higher", "lower", "none"]),
+)
+def test_goal_scalar_equals_vectorised(
+    value: np.ndarray,
+    low: float,
+    width: float,
+    half: float,
+    ranged: bool,
+    interval: bool,
+    polarity: str,
+) -> None:
+    goal: Any = (low, low + width) if ranged else low
+    extra = {"lower": value - half, "upper": value + half} if interval else {}
+    whole = compare_to_goal(value, goal, polarity, **extra)
+    for i, v in enumerate(value):
+        one = {k: float(a[i]) for k, a in extra.items()}
+        single = compare_to_goal(float(v), goal, polarity, **one)
+        assert isinstance(single, Comparison)
+        assert single == whole[i]
+    # the range's low end is inside, whatever the polarity
+    if ranged and low + width > low and polarity != "none":
+        assert compare_to_goal(low, goal, polarity) == "SAME"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    numerator=hnp.arrays(np.float64, 6, elements=st.floats(0, 500, allow_nan=False)),
+    extra=hnp.arrays(np.float64, 6, elements=st.floats(1, 5000, allow_nan=False)),
+    statistic=st.sampled_from(["proportion", "ratio", "rate"]),
+)
+def test_funnel_scalar_equals_vectorised(
+    numerator: np.ndarray, extra: np.ndarray, statistic: str
+) -> None:
+    denominator = numerator + extra
+    target = 30.0
+    whole = funnel_significance(numerator, denominator, statistic=statistic, per=100, target=target)  # type: ignore[call-overload]
+    for i in range(6):
+        single = funnel_significance(
+            float(numerator[i]),
+            float(denominator[i]),
+            statistic=statistic,
+            per=100,
+            target=target,  # type: ignore[call-overload]
+        )
+        assert isinstance(single, FunnelSignificance)
+        assert single == whole[i]

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import math
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")
 
 from outcomes.benchmark import recent_trend
-from outcomes.errors import ScoringError
+from outcomes.errors import OutcomesError, ScoringError
 from outcomes.plot_benchmark import FUNNEL_STYLE, SIGNIFICANCE_STYLE, plot_funnel, plot_trend
 
 DATA = Path(__file__).parent / "data"
@@ -139,3 +143,54 @@ def test_every_category_has_its_own_colour_or_shape() -> None:
     for styles in (FUNNEL_STYLE, SIGNIFICANCE_STYLE):
         looks = [(s.colour, s.marker) for s in styles.values()]
         assert len(set(looks)) == len(looks)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    numerator=st.lists(
+        st.sampled_from([0.0, 1.0, 5.0, 50.0, math.nan, -1.0, 1e300]), min_size=1, max_size=5
+    ),
+    denominator=st.lists(
+        st.sampled_from([0.0, 10.0, 100.0, 1e6, math.nan, 1e-300]), min_size=1, max_size=5
+    ),
+    statistic=st.sampled_from(["proportion", "ratio", "rate"]),
+)
+def test_fuzz_plot_funnel(numerator: list[float], denominator: list[float], statistic: str) -> None:
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            plot_funnel(numerator, denominator, statistic=statistic, x_label="x", y_label="y")  # type: ignore[arg-type]
+        except OutcomesError:
+            pass
+        finally:
+            plt.close("all")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    value=st.lists(st.sampled_from([0.0, 1.0, -5.0, 1e300, math.nan]), min_size=1, max_size=4),
+    spread=st.sampled_from([0.0, 1.0, math.nan]),
+    polarity=st.sampled_from(["higher", "lower", "none", "up"]),
+)
+def test_fuzz_plot_trend(value: list[float], spread: float, polarity: str) -> None:
+    import matplotlib.pyplot as plt
+
+    v = np.array(value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            plot_trend(
+                [str(i) for i in range(len(v))],
+                v,
+                v - spread,
+                v + spread,
+                benchmark=1.0,
+                polarity=polarity,
+                y_label="y",
+            )
+        except OutcomesError:
+            pass
+        finally:
+            plt.close("all")

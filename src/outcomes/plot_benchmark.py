@@ -20,6 +20,7 @@ from outcomes.benchmark import (
     FunnelSignificance,
     Significance,
     Statistic,
+    _positive,
     compare,
     funnel_limits,
     funnel_significance,
@@ -76,6 +77,15 @@ def _pyplot() -> Any:
     return plt
 
 
+def _layout(fig: Any) -> None:
+    """Tight layout; with extreme data matplotlib may decline, which is not the reader's problem."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+
+
 def _save(fig: Any, path: str | Path | None) -> None:
     if path is None:
         return
@@ -90,7 +100,9 @@ def _save(fig: Any, path: str | Path | None) -> None:
 
 def _number_text(value: float) -> str:
     """A number as a reader expects it: 89.1, 12,345, 0.0523."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    if 1000 <= abs(value) < 1e9:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def _thousands(ax: Any, axis: str, *, log: bool = False) -> None:
@@ -104,7 +116,7 @@ def _thousands(ax: Any, axis: str, *, log: bool = False) -> None:
     else:
         target.set_major_locator(MaxNLocator(nbins=5 if axis == "x" else 6))
     target.set_major_formatter(
-        FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
+        FuncFormatter(lambda v, _: f"{v:,.0f}" if 1000 <= abs(v) < 1e9 else f"{v:g}")
     )
 
 
@@ -200,6 +212,7 @@ def plot_funnel(
     """
     plt = _pyplot()
     kind = rate_type if rate_type in ("crude", "dsr") else "crude"
+    years_of_data = _positive(years_of_data, "years_of_data")
     significance = funnel_significance(
         np.atleast_1d(np.asarray(numerator, dtype=float)),
         None if denominator is None else np.atleast_1d(np.asarray(denominator, dtype=float)),
@@ -209,40 +222,37 @@ def plot_funnel(
         rate=None if rate is None else np.atleast_1d(np.asarray(rate, dtype=float)),
         rate_type=rate_type,
     )
-    n = np.atleast_1d(np.asarray(numerator, dtype=float)).ravel()
-    if statistic == "rate" and rate is not None:
-        r = np.broadcast_to(np.asarray(rate, dtype=float), n.shape)
-        d_given = (
-            None
-            if denominator is None
-            else np.broadcast_to(np.asarray(denominator, float), n.shape)
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(n > 0, per * n / np.where(r > 0, r, 1.0), np.nan)
-        if d_given is not None and kind == "crude":
-            x = np.where(n == 0, d_given, x)
-        y = r.copy()
-    else:
-        x = np.broadcast_to(np.asarray(denominator, dtype=float), n.shape).copy()
-        y = n / x * per
-    if statistic == "rate":
-        x = x / years_of_data
     flat = np.asarray(significance).ravel()
-    if names is not None and len(names) != n.size:
-        raise ScoringError(f"names must have one name per area ({n.size}), got {len(names)}")
-    valid = np.isfinite(x) & np.isfinite(y)
-    if target is None:
-        weights = x * years_of_data if statistic == "rate" else x
-        ok = valid & np.isfinite(n)
-        reference = (
-            float(np.sum(n[ok]) / np.sum(weights[ok]) * per) if statistic != "ratio" else per
-        )
-    else:
-        reference = float(target)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.8))
-    fig = ax.figure
-    lo, hi = float(np.nanmin(x[valid])), float(np.nanmax(x[valid]))
+    shape = flat.shape
+
+    def spread(values: Any) -> npt.NDArray[np.float64]:
+        return np.broadcast_to(np.asarray(values, dtype=float).ravel(), shape).copy()
+
+    n = spread(numerator)
+    with np.errstate(all="ignore"):
+        if statistic == "rate" and rate is not None:
+            r = spread(rate)
+            x = np.where(n > 0, per * n / np.where(r > 0, r, 1.0), np.nan)
+            if denominator is not None and kind == "crude":
+                x = np.where(n == 0, spread(denominator), x)
+            y = r
+        else:
+            x = spread(denominator)
+            y = n / x * per
+        if statistic == "rate":
+            x = x / years_of_data
+        if names is not None and len(names) != n.size:
+            raise ScoringError(f"names must have one name per area ({n.size}), got {len(names)}")
+        valid = np.isfinite(x) & np.isfinite(y) & (x > 0)
+        if target is None and statistic != "ratio":
+            weights = x * years_of_data if statistic == "rate" else x
+            ok = valid & np.isfinite(n)
+            reference = float(np.sum(n[ok]) / np.sum(weights[ok]) * per)
+        else:
+            reference = float(per if target is None else target)
+    if not (valid.any() and np.isfinite(reference)):
+        raise ScoringError("no area has both a value and a denominator to draw")
+    lo, hi = float(np.min(x[valid])), float(np.max(x[valid]))
     grid = np.geomspace(max(lo * 0.8, 1e-9), hi * 1.15, 300)
     limits = funnel_limits(
         grid,
@@ -251,6 +261,9 @@ def plot_funnel(
         per=per,
         years_of_data=years_of_data,
     )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig = ax.figure
     for level, dashes, width in ((0.998, "-", 1.2), (0.95, "--", 1.0)):
         lower, upper = limits[level]
         label = f"{level:.1%} control limits".replace(".0%", "%")
@@ -350,7 +363,7 @@ def plot_funnel(
     ax.grid(alpha=0.25, linewidth=0.6)
     ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    _layout(fig)
     _save(fig, path)
     return ax
 
@@ -512,6 +525,6 @@ def plot_trend(
     ax.grid(axis="y", alpha=0.25, linewidth=0.6)
     ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    _layout(fig)
     _save(fig, path)
     return ax
