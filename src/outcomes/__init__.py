@@ -66,11 +66,21 @@ _EXPORTS: dict[str, str] = {
     # scoring
     "score": "outcomes.scoring",
     "Score": "outcomes.scoring",
-    "compare_to_goal": "outcomes.scoring",
+    # benchmark
+    "compare": "outcomes.benchmark",
+    "compare_to_goal": "outcomes.benchmark",
+    "Significance": "outcomes.benchmark",
+    "Comparison": "outcomes.benchmark",
+    "funnel_significance": "outcomes.benchmark",
+    "funnel_limits": "outcomes.benchmark",
+    "funnel_table": "outcomes.benchmark",
+    "recent_trend": "outcomes.benchmark",
+    "Trend": "outcomes.benchmark",
     # incentives
     "quality_premium": "outcomes.incentives",
     "bcf_performance_payment": "outcomes.incentives",
-    # audit
+    "qof_payment": "outcomes.incentives",
+    # assurance
     "audit": "outcomes.assurance",
     "audit_table": "outcomes.assurance",
     # rollup
@@ -87,6 +97,8 @@ _EXPORTS: dict[str, str] = {
     "PlanTargets": "outcomes.workflow",
     "PlanScores": "outcomes.workflow",
     "PeerSet": "outcomes.workflow",
+    "area_profile": "outcomes.workflow",
+    "AreaProfile": "outcomes.workflow",
     # io
     "read_fingertips": "outcomes.io",
     "read_actuals": "outcomes.io",
@@ -105,9 +117,11 @@ _SUBMODULES = {
     "trajectories",
     "stats",
     "scoring",
+    "benchmark",
     "incentives",
     "assurance",
     "rollup",
+    "oversight",
     "workflow",
     "plan",
     "io",
@@ -123,6 +137,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from outcomes.assurance import (
         audit,
         audit_table,
+    )
+    from outcomes.benchmark import (
+        Comparison,
+        Significance,
+        Trend,
+        compare,
+        compare_to_goal,
+        funnel_limits,
+        funnel_significance,
+        funnel_table,
+        recent_trend,
     )
     from outcomes.errors import (
         FrameworkError,
@@ -140,6 +165,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from outcomes.incentives import (
         bcf_performance_payment,
+        qof_payment,
         quality_premium,
     )
     from outcomes.io import (
@@ -176,7 +202,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from outcomes.scoring import (
         Score,
-        compare_to_goal,
         score,
     )
     from outcomes.stats import (
@@ -194,10 +219,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Trajectory,
     )
     from outcomes.workflow import (
+        AreaProfile,
         PeerSet,
         Plan,
         PlanScores,
         PlanTargets,
+        area_profile,
         load_plan,
         parse_plan,
         premium,

@@ -45,7 +45,8 @@ def _emit(tables: Sequence[Any], args: argparse.Namespace, inputs: Sequence[str]
 def _chart(args: argparse.Namespace, draw: Any) -> None:
     chart = getattr(args, "chart", None)
     if chart:
-        print(f"chart: {draw(chart)}")
+        draw(chart)
+        print(f"chart: {chart}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,6 +337,27 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return 1 if flagged or unread else 0
 
 
+def _cmd_benchmark(args: argparse.Namespace) -> int:
+    from outcomes.workflow import area_profile
+
+    profile = area_profile(
+        args.fingertips,
+        indicator=args.indicator,
+        period=args.period,
+        area_type=args.area_type,
+        sex=args.sex,
+        age=args.age,
+        level=args.level,
+        polarity=args.polarity,
+    )
+    if args.output is None and args.format in (None, "table"):
+        print(profile)
+    else:
+        _emit([profile.table()], args, [args.fingertips])
+    _chart(args, profile.plot_funnel)
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from outcomes import catalogue
     from outcomes.workflow import parse_plan, premium, run_plan, score_plan
@@ -496,6 +518,35 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("table")
     _output_options(a)
     a.set_defaults(func=_cmd_audit)
+    bm = sub.add_parser(
+        "benchmark",
+        help="an indicator's area profile: value, interval, significance against England, trend",
+        epilog="example: outcomes benchmark indicators-CountyUA.data.csv --indicator 93356 "
+        "--period 2017 --area-type 'County & UA' --age 'All ages' -o profile.xlsx",
+    )
+    bm.add_argument("fingertips", help="a Fingertips export (CSV)")
+    bm.add_argument(
+        "--indicator", type=int, help="the indicator id (needed if the file has several)"
+    )
+    bm.add_argument("--period", required=True, help="the period, e.g. 2017 or 2016/17")
+    bm.add_argument("--area-type", required=True, help="e.g. 'County & UA'")
+    bm.add_argument("--sex", help="e.g. Persons (needed if the file has several)")
+    bm.add_argument("--age", help="e.g. 'All ages' (needed if the file has several)")
+    bm.add_argument(
+        "--level",
+        type=float,
+        choices=[0.95, 0.998],
+        default=0.95,
+        help="the confidence level of the intervals compared with England",
+    )
+    bm.add_argument(
+        "--polarity",
+        choices=["higher", "lower", "none"],
+        help="which way is better (default none: higher / lower than England)",
+    )
+    bm.add_argument("--chart", help="also draw a funnel plot (PNG or SVG by the suffix)")
+    _output_options(bm)
+    bm.set_defaults(func=_cmd_benchmark)
     d = sub.add_parser(
         "demo",
         help="the main job on the embedded illustrative example",

@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes._format import format_table
+from outcomes.benchmark.goals import Comparison, compare_to_goal
+from outcomes.benchmark.significance import compare
 from outcomes.errors import ScoringError, UnitWarning
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
@@ -49,15 +51,6 @@ class Verdict(enum.StrEnum):
     NOT_DISTINGUISHABLE = "NOT_DISTINGUISHABLE"
     NOT_AVAILABLE = "NOT_AVAILABLE"
     NO_INTERVAL = "NO_INTERVAL"
-
-
-class Comparison(enum.StrEnum):
-    """Fingertips' comparison of a value with a goal."""
-
-    BETTER = "BETTER"
-    SAME = "SAME"
-    WORSE = "WORSE"
-    NOT_COMPARED = "NOT_COMPARED"
 
 
 class Score(BaseModel):
@@ -381,6 +374,7 @@ def score(
     denominator: npt.ArrayLike | None = None,
     confidence: float = 0.95,
     method: Literal["auto", "byar", "exact"] = "auto",
+    benchmark: npt.ArrayLike | None = None,
 ) -> Score:
     """Score actuals against a trajectory's targets, per period.
 
@@ -396,7 +390,13 @@ def score(
       ``progress >= amber_progress``; RED otherwise; GREY when the actual is missing;
     * ``verdict`` (with an interval): MET_WITH_CONFIDENCE when the whole interval is on the good
       side of the target, NOT_MET_WITH_CONFIDENCE when the whole interval is on the bad side,
-      NOT_DISTINGUISHABLE otherwise; NOT_AVAILABLE when missing; NO_INTERVAL without one.
+      NOT_DISTINGUISHABLE otherwise; NOT_AVAILABLE when missing; NO_INTERVAL without one;
+    * ``significance`` (with ``benchmark``, e.g. England's value per period): the actual's
+      significance against the benchmark from its interval, by
+      :func:`outcomes.benchmark.compare` (``BETTER``/``SIMILAR``/``WORSE``; ``NOT_COMPARED``
+      where the actual, its interval or the benchmark is missing, and in every cell when no
+      interval was given). It answers a different
+      question from the verdict: "are we different from England?", not "did we hit our plan?".
 
     ``actuals`` is an array of the targets' shape (NaN, None or a missing marker such as
     'Awaiting data' for missing) or a mapping of period label to values. Intervals come from
@@ -484,6 +484,22 @@ def score(
         verdict[has & bad_side] = Verdict.NOT_MET_WITH_CONFIDENCE.value
     verdict[~available] = Verdict.NOT_AVAILABLE.value
 
+    significance = bench = None
+    if benchmark is not None:
+        bench = _to_shape(parse_values(benchmark, "benchmark"), target.shape, "benchmark")
+        # without the actuals' intervals nothing can be said: NOT_COMPARED in every cell
+        no_interval = np.full(target.shape, np.nan)
+        significance = np.asarray(
+            compare(
+                actual,
+                bench,
+                polarity=pol,
+                lower=no_interval if lo is None else lo,
+                upper=no_interval if hi is None else hi,
+                method="single_overlap",
+            )
+        )
+
     return Score.model_construct(
         periods=trajectory.periods,
         baseline=np.asarray(trajectory.baseline),
@@ -503,8 +519,8 @@ def score(
         amber_progress=amber_progress,
         confidence=conf if used else None,
         interval_method=used,
-        significance=None,
-        benchmark=None,
+        significance=significance,
+        benchmark=bench,
         measure=trajectory.measure,
         unit=trajectory.unit,
         ndigits=trajectory.ndigits,
@@ -512,36 +528,3 @@ def score(
         organisations=trajectory.organisations,
         organisation_names=trajectory.organisation_names,
     )
-
-
-def compare_to_goal(value: npt.ArrayLike, goal: Any, polarity: Polarity | str) -> Any:
-    """Fingertips' "compared to goal": BETTER / SAME / WORSE, per value.
-
-    A single goal: reaching it (equal counts) is BETTER, otherwise WORSE. A range goal
-    ``(lower, upper)``: beyond the good end is BETTER, beyond the bad end WORSE, inside SAME.
-    Missing values are NOT_COMPARED.
-
-    >>> compare_to_goal([80.0, 70.0], 75.0, "higher").tolist()
-    ['BETTER', 'WORSE']
-    >>> compare_to_goal([5.0, 12.0, 20.0], (10.0, 15.0), "lower").tolist()
-    ['BETTER', 'SAME', 'WORSE']
-    """
-    pol = Polarity.parse(polarity)
-    if pol is Polarity.NO_JUDGEMENT:
-        raise ScoringError("polarity must be 'higher' or 'lower' to compare with a goal")
-    sign = pol.sign
-    v = parse_values(value, "value")
-    if isinstance(goal, tuple | list) and len(goal) == 2:
-        a, b = sorted(float(g) for g in goal)
-        good_end, bad_end = (b, a) if sign > 0 else (a, b)
-        better = sign * (v - good_end) >= 0
-        worse = sign * (v - bad_end) < 0
-    else:
-        g = float(goal)
-        better = sign * (v - g) >= 0
-        worse = ~better
-    out = np.full(v.shape, Comparison.SAME.value, dtype="<U12")
-    out[worse] = Comparison.WORSE.value
-    out[better] = Comparison.BETTER.value
-    out[np.isnan(v)] = Comparison.NOT_COMPARED.value
-    return out if out.ndim else str(out)

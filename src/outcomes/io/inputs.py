@@ -55,6 +55,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "upper": ("upper", "upper_95", "upper ci", "upper_ci", "uppercl"),
     "count": ("count", "numerator"),
     "denominator": ("denominator",),
+    "benchmark": ("benchmark", "england", "england value", "england_value", "comparator"),
 }
 _NUMBERS = ("value", "lower", "upper", "count", "denominator", "population")
 
@@ -210,6 +211,7 @@ class ActualsTable:
     upper: FloatArray
     count: FloatArray
     denominator: FloatArray
+    benchmark: FloatArray
 
     def __len__(self) -> int:
         return int(self.line.size)
@@ -234,7 +236,7 @@ class ActualsTable:
         columns, problems = _parse_rows(
             records,
             source,
-            ("value", "lower", "upper", "count", "denominator"),
+            ("value", "lower", "upper", "count", "denominator", "benchmark"),
             ("organisation", "measure", "period"),
         )
         for name in required:
@@ -278,7 +280,8 @@ class ActualsTable:
         """
         shape = (len(organisations), len(periods))
         out = {
-            c: np.full(shape, np.nan) for c in ("value", "lower", "upper", "count", "denominator")
+            c: np.full(shape, np.nan)
+            for c in ("value", "lower", "upper", "count", "denominator", "benchmark")
         }
         rows = np.flatnonzero(self.measure == measure)
         org_index = {code: i for i, code in enumerate(organisations)}
@@ -321,7 +324,8 @@ class ActualsTable:
 
 def read_actuals(path: str | Path) -> ActualsTable:
     """Read an actuals CSV: columns ``measure, period, value`` and optionally ``organisation``,
-    ``lower, upper`` (a confidence interval), ``count, denominator``.
+    ``lower, upper`` (a confidence interval), ``count, denominator``, and ``benchmark`` (e.g. the
+    England value for the period, to say whether each actual differs from it significantly).
 
     The file may be UTF-8 (with or without a BOM) or Windows-1252, as Excel writes it. Every
     bad row is reported at once with its line; missing markers are missing values.

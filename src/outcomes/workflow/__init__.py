@@ -20,9 +20,11 @@ from outcomes.workflow.planfile import (
     load_plan,
     parse_plan,
 )
+from outcomes.workflow.profile import AreaProfile, area_profile
 from outcomes.workflow.run import PlanScores, PlanTargets, premium, run_plan, score_plan
 
 __all__ = [
+    "AreaProfile",
     "Baseline",
     "MeasurePlan",
     "Organisation",
@@ -32,6 +34,7 @@ __all__ = [
     "PlanScores",
     "PlanTargets",
     "PremiumPlan",
+    "area_profile",
     "describe_measure",
     "load_plan",
     "parse_plan",

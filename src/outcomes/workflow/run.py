@@ -381,7 +381,8 @@ def score_plan(
         As for :func:`run_plan`.
     benchmark : mapping, optional
         Measure key -> the benchmark (e.g. England) per period, or per organisation and period;
-        each scored cell then carries its significance against it.
+        each scored cell then carries its significance against it (a ``benchmark`` column in the
+        actuals does the same).
     history : optional
         Reserved for the realism of each trajectory (the record of peers' changes).
 
@@ -410,6 +411,8 @@ def score_plan(
             kwargs = {"count": cells["count"], "denominator": cells["denominator"]}
         if benchmark is not None and key in benchmark:
             kwargs["benchmark"] = benchmark[key]
+        elif (~np.isnan(cells["benchmark"])).any():
+            kwargs["benchmark"] = cells["benchmark"]
         try:
             scores[key] = score(
                 t,
