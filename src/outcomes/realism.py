@@ -746,7 +746,7 @@ def _fit(
         )
         q = max(0.0, float((wt * col * target).sum() / (wt * col * col).sum()))
         sse = float((wt * (target - q * col) ** 2).sum())
-        if sse < best[0] - 1e-15 * max(1.0, abs(best[0])):
+        if sse < best[0] * (1.0 - 1e-12):  # ties keep the smaller persistence
             best = (sse, float(phi), q)
     _, phi, q = best
     transient_var = q / (1.0 - phi**2)
