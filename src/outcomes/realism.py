@@ -71,6 +71,8 @@ PERSISTENCE_GRID = np.round(np.linspace(0.0, 0.98, 50), 2)
 #: Fewest periods and areas the model can be fitted to.
 MIN_PERIODS = 3
 MIN_AREAS = 3
+#: Largest magnitude accepted in a history (squares and ratios must stay finite).
+_LARGEST = 1e100
 
 
 class RealismNote(enum.StrEnum):
@@ -130,6 +132,20 @@ def _history(history: npt.ArrayLike, *, kind: Kind, two_d: bool = False) -> Floa
         raise ScoringError(
             f"history must be finite or missing (NaN), got {float(values[where])!r} at {where}"
         )
+    big = np.abs(values) > _LARGEST
+    if big.any():
+        where = tuple(int(i) for i in np.argwhere(big)[0])
+        raise ScoringError(
+            f"history values must be within +-{_LARGEST:g}, got {float(values[where])!r} at "
+            f"{where}; rescale the measure (e.g. per 100,000)"
+        )
+    tiny = (values != 0) & (np.abs(values) < 1.0 / _LARGEST)
+    if kind == "relative" and tiny.any():
+        where = tuple(int(i) for i in np.argwhere(tiny)[0])
+        raise ScoringError(
+            f"history values must be 0 or at least {1.0 / _LARGEST:g} for relative changes, "
+            f"got {float(values[where])!r} at {where}; rescale the measure"
+        )
     if kind == "relative" and (values < 0).any():
         where = tuple(int(i) for i in np.argwhere(values < 0)[0])
         raise ScoringError(
@@ -160,8 +176,11 @@ def _sampling_sd(
                 f"{name} has shape {arr.shape}, history has shape {values.shape}; "
                 "give one limit per value"
             )
-        if np.isinf(arr).any():
-            raise ScoringError(f"{name} must be finite or missing (NaN), got an infinite value")
+        if np.isinf(arr).any() or (np.abs(arr) > _LARGEST).any():
+            raise ScoringError(
+                f"{name} must be finite and within +-{_LARGEST:g}, or missing (NaN); got "
+                f"{float(np.nanmax(np.abs(arr)))!r}"
+            )
     present = ~np.isnan(values)
     gap = present & (np.isnan(lo) | np.isnan(hi))
     if gap.any():
@@ -900,8 +919,10 @@ class Forecast(BaseModel):
             scaled = target
         mean, sd = self.mean[:, j], self.sd[:, j]
         gap = sign * (mean - scaled)  # > 0: the median is better than the target
-        with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(sd > 0, ndtr(gap / np.where(sd > 0, sd, 1.0)), (gap >= 0) * 1.0)
+        # a (near) certain forecast meets a target it equals: "at least as good" includes ties
+        spread = sd > 1e-12 * np.maximum(1.0, np.abs(mean))
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            p = np.where(spread, ndtr(gap / np.where(spread, sd, 1.0)), (gap >= 0) * 1.0)
         return np.where(np.isnan(target) | np.isnan(mean), np.nan, p)
 
 
