@@ -275,9 +275,13 @@ def test_probability_shapes_notes_and_monotonicity(pyll) -> None:  # type: ignor
     assert ((p.probability[ok] > 0) & (p.probability[ok] < 1)).all()
     assert (p.lower[ok] < p.median[ok]).all() and (p.median[ok] < p.upper[ok]).all()
     # a laxer target is likelier to be met; higher polarity is the complement
-    laxer = probability(y, targets * 1.05, polarity="lower", horizon=1, lower=pyll.lower, upper=pyll.upper)
+    laxer = probability(
+        y, targets * 1.05, polarity="lower", horizon=1, lower=pyll.lower, upper=pyll.upper
+    )
     assert (laxer.probability[ok] > p.probability[ok]).all()
-    other = probability(y, targets, polarity="higher", horizon=1, lower=pyll.lower, upper=pyll.upper)
+    other = probability(
+        y, targets, polarity="higher", horizon=1, lower=pyll.lower, upper=pyll.upper
+    )
     assert other.probability[ok] + p.probability[ok] == pytest.approx(1.0)
     assert "Common to all areas" in p.model.explain()
 
@@ -353,7 +357,11 @@ def test_backtest_pyll_beats_the_base_rate(pyll) -> None:  # type: ignore[no-unt
     )
     # every rolling origin: the model sees 3, 4, 5 years (h=1) and 3, 4 years (h=2)
     assert list(zip(b.by_origin_origin, b.by_origin_horizon, strict=True)) == [
-        (2, 1), (2, 2), (3, 1), (3, 2), (4, 1)
+        (2, 1),
+        (2, 2),
+        (3, 1),
+        (3, 2),
+        (4, 1),
     ]
     assert b.n == 211 * 5 and b.n_excluded == 0
     assert b.brier < b.brier_base
@@ -532,7 +540,9 @@ def test_fuzz_changes_and_achievability(history, kind, horizon) -> None:  # type
     else:
         _valid(c.change, c.note)
     try:
-        a = achievability([-0.5, 0.0, np.nan], history, polarity="lower", horizon=horizon, kind=kind)
+        a = achievability(
+            [-0.5, 0.0, np.nan], history, polarity="lower", horizon=horizon, kind=kind
+        )
     except OutcomesError:
         pass
     else:

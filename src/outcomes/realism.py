@@ -114,8 +114,7 @@ def _sign(polarity: object) -> tuple[Polarity, int]:
         raise ScoringError(f"polarity: {exc}") from None
     if pol is Polarity.NO_JUDGEMENT:
         raise ScoringError(
-            "polarity must be 'higher' or 'lower' (is better) to judge a change, got "
-            f"{polarity!r}"
+            f"polarity must be 'higher' or 'lower' (is better) to judge a change, got {polarity!r}"
         )
     return pol, pol.sign
 
