@@ -541,17 +541,15 @@ def achievability(
     )
 
 
-def _adjusted_share(
-    values: FloatArray,
-    sd: FloatArray,
-    plan: FloatArray,
-    ok: npt.NDArray[np.bool_],
-    sign: int,
-    kind: Kind,
-    horizon: int,
-) -> tuple[FloatArray, float | None, float | None]:
-    from scipy.special import ndtr
+class _Posteriors(NamedTuple):
+    mean: FloatArray  # posterior mean of each observed change (model scale)
+    sd: FloatArray  # posterior SD
+    tau: float  # SD of true changes around their period's mean
+    noise: float  # root mean sampling variance of a change
 
+
+def _posteriors(values: FloatArray, sd: FloatArray, kind: Kind, horizon: int) -> _Posteriors | None:
+    """Empirical-Bayes posteriors of the true changes (None when no change can be computed)."""
     y = values.reshape(-1, values.shape[-1])
     s = sd.reshape(-1, values.shape[-1])
     if kind == "relative":
@@ -561,16 +559,12 @@ def _adjusted_share(
                 "on the log scale); use kind='absolute'"
             )
         y = np.log(y)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            target = np.log1p(plan)
-    else:
-        target = plan
     c = y[:, horizon:] - y[:, :-horizon] if horizon < y.shape[1] else y[:, :0]
     v = s[:, horizon:] ** 2 + s[:, :-horizon] ** 2 if horizon < y.shape[1] else s[:, :0]
     present = ~np.isnan(c)
     n = int(present.sum())
     if n == 0:
-        return np.full(plan.shape, np.nan), None, None
+        return None
     counts = present.sum(axis=0)
     mu = np.where(counts > 0, np.nansum(c, axis=0) / np.maximum(counts, 1), 0.0)
     resid = np.where(present, c - mu, 0.0)
@@ -582,20 +576,45 @@ def _adjusted_share(
     mm = np.broadcast_to(mu, c.shape)[present]
     with np.errstate(invalid="ignore", divide="ignore"):
         shrink = np.where(vv > 0, tau2 / (tau2 + vv), 1.0)
-    post_mean = mm + shrink * (cc - mm)
-    post_sd = np.sqrt(shrink * vv)
+    return _Posteriors(
+        mean=mm + shrink * (cc - mm),
+        sd=np.sqrt(shrink * vv),
+        tau=math.sqrt(tau2),
+        noise=math.sqrt(mean_v),
+    )
+
+
+def _adjusted_share(
+    values: FloatArray,
+    sd: FloatArray,
+    plan: FloatArray,
+    ok: npt.NDArray[np.bool_],
+    sign: int,
+    kind: Kind,
+    horizon: int,
+) -> tuple[FloatArray, float | None, float | None]:
+    from scipy.special import ndtr
+
+    post = _posteriors(values, sd, kind, horizon)
+    if post is None:
+        return np.full(plan.shape, np.nan), None, None
+    if kind == "relative":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            target = np.log1p(plan)
+    else:
+        target = plan
     flat = target.reshape(-1)
     out = np.empty(flat.shape)
     # chunks keep the (changes x plans) matrix small for long plan arrays
     for lo in range(0, flat.size, 256):
         t = flat[lo : lo + 256]
-        diff = sign * (post_mean[:, None] - t[None, :])
+        diff = sign * (post.mean[:, None] - t[None, :])
         with np.errstate(invalid="ignore", divide="ignore"):
-            z = diff / post_sd[:, None]
-        prob = np.where(post_sd[:, None] > 0, ndtr(z), (diff >= 0).astype(np.float64))
+            z = diff / post.sd[:, None]
+        prob = np.where(post.sd[:, None] > 0, ndtr(z), (diff >= 0).astype(np.float64))
         out[lo : lo + 256] = prob.mean(axis=0)
     adjusted = np.where(ok, out.reshape(target.shape), np.nan)
-    return adjusted, math.sqrt(tau2), math.sqrt(mean_v)
+    return adjusted, post.tau, post.noise
 
 
 # --------------------------------------------------------------------------------------------
@@ -753,7 +772,8 @@ def _fit(
         se = float(per.std(ddof=1) / math.sqrt(per.size)) if per.size > 1 else abs(estimate)
         trend_var = max(0.0, estimate - TREND_GUARD_SE * se)
 
-    target = cov_arr - trend_var
+    unit = float(np.max(np.abs(cov_arr - trend_var))) or 1.0  # work in O(1) numbers
+    target = (cov_arr - trend_var) / unit
     best = (math.inf, 0.0, 0.0)
     for phi in PERSISTENCE_GRID:
         # innovation variance q: Var(dU) = 2q/(1+phi), Cov lag k = -q phi^(k-1)(1-phi)/(1+phi)
@@ -767,7 +787,7 @@ def _fit(
         if sse < best[0] * (1.0 - 1e-12):  # ties keep the smaller persistence
             best = (sse, float(phi), q)
     _, phi, q = best
-    transient_var = q / (1.0 - phi**2)
+    transient_var = q * unit / (1.0 - phi**2)
 
     # 3. persistent level: what the level covariances leave over
     t = np.arange(n, dtype=np.float64)
