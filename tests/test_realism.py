@@ -423,6 +423,33 @@ def test_peer_rate_round_trips_with_achievability(pyll, percentile) -> None:  # 
         assert float(a.percentile) == pytest.approx(percentile, abs=1.0 / a.n)
 
 
+@pytest.mark.parametrize("percentile", [0.5, 0.75, 0.9])
+def test_noise_adjusted_peer_rate_round_trips(pyll, percentile) -> None:  # type: ignore[no-untyped-def]
+    limits = {"lower": pyll.lower, "upper": pyll.upper}
+    for polarity in ("lower", "higher"):
+        rate = peer_rate(pyll.values, percentile=percentile, polarity=polarity, **limits)
+        a = achievability(rate, pyll.values, polarity=polarity, **limits)
+        assert a.share_adjusted is not None
+        assert float(a.share_adjusted) == pytest.approx(1 - percentile, abs=1e-6)
+
+
+def test_pyll_best_quarter_is_mostly_noise(pyll) -> None:  # type: ignore[no-untyped-def]
+    raw = peer_rate(pyll.values, polarity="lower")
+    true = peer_rate(pyll.values, polarity="lower", lower=pyll.lower, upper=pyll.upper)
+    assert raw == pytest.approx(-0.0775, abs=5e-4)
+    assert true == pytest.approx(-0.0164, abs=5e-4)
+    t = peer_achieved(
+        2000.0,
+        pyll.values,
+        polarity="lower",
+        start="2013",
+        end="2018/19",
+        lower=pyll.lower,
+        upper=pyll.upper,
+    )
+    assert t.rule.parameters["rate"] == true
+
+
 def test_peer_achieved_is_percentage_change_at_the_peers_rate(pyll) -> None:  # type: ignore[no-untyped-def]
     rate = peer_rate(pyll.values, polarity="lower")
     c = changes(pyll.values).values()

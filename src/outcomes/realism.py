@@ -1440,7 +1440,39 @@ def backtest(
 # --------------------------------------------------------------------------------------------
 
 
-def peer_rate(history: npt.ArrayLike, *, percentile: float = 0.75, polarity: object) -> float:
+def _mixture_quantile(post: _Posteriors, q: float) -> float:
+    """The ``q`` quantile of the average of the posteriors N(mean, sd^2), by bisection."""
+    from scipy.special import ndtr
+
+    sd = post.sd
+    lo = float(np.min(post.mean - 12.0 * sd)) - 1e-12
+    hi = float(np.max(post.mean + 12.0 * sd)) + 1e-12
+
+    def cdf(x: float) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (x - post.mean) / sd
+        return float(np.mean(np.where(sd > 0, ndtr(z), (post.mean <= x) * 1.0)))
+
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if cdf(mid) >= q:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= 1e-12 * max(1.0, abs(mid)):
+            break
+    return hi
+
+
+def peer_rate(
+    history: npt.ArrayLike,
+    *,
+    percentile: float = 0.75,
+    polarity: object,
+    lower: npt.ArrayLike | None = None,
+    upper: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> float:
     """The yearly relative change that the best ``1 - percentile`` of peers' area-years achieved.
 
     With the one-period relative changes ``c`` of :func:`changes` (every area, every year) and
@@ -1452,6 +1484,11 @@ def peer_rate(history: npt.ArrayLike, *, percentile: float = 0.75, polarity: obj
 
     so ``percentile=0.75`` is the change that a quarter of area-years matched or beat.
 
+    With confidence limits, ``Q`` is the quantile of the changes once sampling noise is removed
+    (the average of the empirical-Bayes posteriors of :func:`achievability`): the best quarter
+    of a noisy indicator's observed changes is mostly noise, and a target built on it would ask
+    every area to repeat a lucky year.
+
     Parameters
     ----------
     history : array_like
@@ -1461,6 +1498,10 @@ def peer_rate(history: npt.ArrayLike, *, percentile: float = 0.75, polarity: obj
         quarter; 0.5 is the typical area-year).
     polarity : {"higher", "lower"}
         Which direction is better.
+    lower, upper : array_like, optional
+        Published confidence limits of ``history`` (same shape): remove sampling noise first.
+    confidence : float
+        Their confidence level (default 0.95).
 
     Returns
     -------
@@ -1470,12 +1511,12 @@ def peer_rate(history: npt.ArrayLike, *, percentile: float = 0.75, polarity: obj
     Raises
     ------
     ScoringError
-        Bad percentile, polarity or history; no change could be computed.
+        Bad percentile, polarity, history or limits; no change could be computed.
 
     References
     ----------
     Hyndman R.J., Fan Y. (1996) Sample quantiles in statistical packages. Am Stat 50:361-365
-    (type 7).
+    (type 7). Louis T.A. (1984) JASA 79:393-398 (the noise-removed distribution).
 
     Examples
     --------
@@ -1491,10 +1532,18 @@ def peer_rate(history: npt.ArrayLike, *, percentile: float = 0.75, polarity: obj
     if not 0.0 <= q <= 1.0:
         hint = f"; did you mean {q / 100:g}?" if 1.0 < q <= 100.0 else ""
         raise ScoringError(f"percentile must be a fraction in [0, 1], got {percentile!r}{hint}")
-    observed = changes(history, horizon=1, kind="relative").values()
+    where = q if sign > 0 else 1.0 - q
+    values = _history(history, kind="relative")
+    observed = changes(values, horizon=1, kind="relative").values()
     if observed.size == 0:
         raise ScoringError("history has no year-on-year change to learn from (all missing?)")
-    return float(np.quantile(observed, q if sign > 0 else 1.0 - q, method="linear"))
+    if lower is None and upper is None:
+        return float(np.quantile(observed, where, method="linear"))
+    sd = _sampling_sd(values, lower, upper, "relative", confidence)  # type: ignore[arg-type]
+    post = _posteriors(values, sd, "relative", 1)
+    if post is None:  # pragma: no cover - observed.size > 0 guarantees posteriors
+        raise ScoringError("history has no year-on-year change to learn from")
+    return float(np.expm1(_mixture_quantile(post, min(max(where, 1e-12), 1.0 - 1e-12))))
 
 
 def peer_achieved(
@@ -1506,6 +1555,9 @@ def peer_achieved(
     start: object,
     end: object = None,
     periods: Sequence[object] | None = None,
+    lower: npt.ArrayLike | None = None,
+    upper: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
     compound: bool = True,
     indexing: Literal["elapsed", "plan-year"] = "elapsed",
     unit: str | None = None,
@@ -1514,9 +1566,11 @@ def peer_achieved(
     """Data-driven trajectory: the yearly change that the best quarter (or any share) of peers
     actually achieved, applied from ``baseline``.
 
-    ``rate = peer_rate(history, percentile=percentile, polarity=polarity)``, then
-    :func:`outcomes.trajectories.percentage_change`: ``v_k = b (1 + rate)^k`` (compound) or
-    ``b (1 + rate k)`` (simple). An ambition grounded in the record rather than a round number.
+    ``rate = peer_rate(history, percentile=percentile, polarity=polarity, lower=lower,
+    upper=upper)``, then :func:`outcomes.trajectories.percentage_change`: ``v_k = b (1 +
+    rate)^k`` (compound) or ``b (1 + rate k)`` (simple). An ambition grounded in the record
+    rather than a round number; give the peers' confidence limits to ground it in their true
+    changes rather than their noise.
 
     Parameters
     ----------
@@ -1530,6 +1584,8 @@ def peer_achieved(
         Which direction is better.
     start, end, periods, compound, indexing, unit, measure
         As for ``percentage_change``.
+    lower, upper, confidence
+        Optional confidence limits of ``history``, as for :func:`peer_rate`.
 
     Returns
     -------
@@ -1539,7 +1595,7 @@ def peer_achieved(
     Raises
     ------
     ScoringError
-        Bad history, percentile or polarity.
+        Bad history, limits, percentile or polarity.
     TrajectoryError
         If the peers' change at that percentile would make the targets worse than the
         baseline (``percentage_change`` refuses it), or other trajectory arguments are bad.
@@ -1559,7 +1615,14 @@ def peer_achieved(
     from outcomes.trajectories import percentage_change
 
     pol, _ = _sign(polarity)
-    rate = peer_rate(history, percentile=percentile, polarity=pol)
+    rate = peer_rate(
+        history,
+        percentile=percentile,
+        polarity=pol,
+        lower=lower,
+        upper=upper,
+        confidence=confidence,
+    )
     return percentage_change(
         baseline,
         rate,
