@@ -47,7 +47,7 @@ def test_changes_chart_png_and_svg_with_real_text(pyll, tmp_path: Path) -> None:
         assert out.stat().st_size > 10_000
     svg = (tmp_path / "changes.svg").read_text()
     assert "<text" in svg and "achieved by 40%" in svg and "sampling noise" in svg
-    assert ax.get_xlabel() == "change over 1 year (%)"
+    assert ax.get_xlabel() == "change over 1 year (%);  ← better (lower is better)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "at least as good as planned" in labels and "the plan" in labels
 

@@ -97,7 +97,7 @@ def plot_changes(
     >>> rng = np.random.default_rng(0)
     >>> ax = plot_changes(np.exp(rng.normal(5, 0.1, (50, 5))), -0.032, polarity="lower")
     >>> ax.get_xlabel()
-    'change over 1 year (%)'
+    'change over 1 year (%);  ← better (lower is better)'
     """
     plt = _pyplot()
     a = achievability(
@@ -163,18 +163,9 @@ def plot_changes(
     ax.set_title(f"{measure + chr(10) if measure else ''}{text}", fontsize=9)
     unit_text = "%" if relative else (unit or "in the measure's unit")
     span = f"{horizon} {period_label}{'s' if horizon > 1 else ''}"
-    ax.set_xlabel(f"change over {span} ({unit_text})")
-    ax.set_ylabel(f"% of {a.n:,} {unit_label} in each band")
     arrow = "← better" if a.polarity is Polarity.LOWER_IS_BETTER else "better →"
-    ax.text(
-        0.99 if a.polarity is Polarity.HIGHER_IS_BETTER else 0.01,
-        0.97,
-        f"{arrow} ({_direction(a.polarity)})",
-        transform=ax.transAxes,
-        ha="right" if a.polarity is Polarity.HIGHER_IS_BETTER else "left",
-        va="top",
-        fontsize=8,
-    )
+    ax.set_xlabel(f"change over {span} ({unit_text});  {arrow} ({_direction(a.polarity)})")
+    ax.set_ylabel(f"% of {a.n:,} {unit_label} in each band")
     ax.legend(
         fontsize=7, loc="upper right" if a.polarity is Polarity.LOWER_IS_BETTER else "upper left"
     )
