@@ -659,3 +659,23 @@ def test_peer_rate_is_the_quantile(areas, periods, seed, q) -> None:  # type: ig
     assume(c.size > 0)
     assert peer_rate(y, percentile=q, polarity="higher") == np.quantile(c, q)
     assert peer_rate(y, percentile=q, polarity="lower") == np.quantile(c, 1 - q)
+
+
+# --------------------------------------------------------------------------------------------
+# the docs page runs as written
+# --------------------------------------------------------------------------------------------
+
+
+def test_docs_realism_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    root = Path(__file__).parent.parent
+    page = root / "docs" / "realism.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.DOTALL)
+    assert len(blocks) == 2
+    monkeypatch.chdir(root)
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), {})
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
