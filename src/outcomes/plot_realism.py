@@ -84,15 +84,50 @@ def plot_changes(
     """Histogram of every area's historical change, the plan's change marked.
 
     Bars at least as good as the plan are green, the others grey; the red line is the plan and
-    its label gives :func:`outcomes.realism.achievability`'s share. With confidence limits a
-    blue curve shows the distribution of true changes once sampling noise is removed (the
-    average of the areas' empirical-Bayes posteriors), and the label adds the adjusted share.
+    the title gives :func:`outcomes.realism.achievability`'s share. With confidence limits, blue
+    steps show the distribution of true changes once sampling noise is removed: the posterior
+    mass of each band, ``mean_ij [Phi((b1 - m_ij) / s_ij) - Phi((b0 - m_ij) / s_ij)]``, in the
+    bars' units, and the title adds the adjusted share.
 
-    ``unit_label`` names what is counted (``"CCG-years"``), ``measure`` titles the chart,
-    ``unit`` names an absolute change's unit (``"percentage points"``), ``period_label`` the
-    period (``"year"``). Returns the matplotlib Axes (and saves the figure to ``path``, PNG or
-    SVG, when given).
+    Parameters
+    ----------
+    history : array_like
+        Areas x equally spaced periods (``NaN`` = missing).
+    planned_change : float
+        The plan's change over ``horizon`` periods (relative: ``-0.032`` is a 3.2% fall).
+    polarity : {"higher", "lower"}
+        Which direction is better (stated on the x axis).
+    horizon, kind, lower, upper, confidence
+        As for :func:`outcomes.realism.achievability`.
+    unit_label : str
+        What is counted, for the y axis (``"CCG-years"``).
+    measure : str, optional
+        The measure, for the title.
+    unit : str, optional
+        An absolute change's unit (``"percentage points"``).
+    period_label : str
+        The period (``"year"``).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure when omitted).
+    path : str or Path, optional
+        Save the figure here (PNG or SVG by suffix; SVG keeps text as text).
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ScoringError
+        Bad arguments (as :func:`~outcomes.realism.achievability`), more than one plan, or no
+        change to plot.
+
+    References
+    ----------
+    Louis T.A. (1984) JASA 79:393-398 (the noise-removed distribution).
+
+    Examples
+    --------
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> ax = plot_changes(np.exp(rng.normal(5, 0.1, (50, 5))), -0.032, polarity="lower")
@@ -231,9 +266,25 @@ def plot_fan(
     measure : str, optional
         The y-axis label.
     ax, path
-        Axes to draw on; file to save (PNG or SVG).
+        Axes to draw on; file to save (PNG or SVG; SVG keeps text as text).
 
-    Returns the matplotlib Axes.
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ScoringError
+        Bad arguments (as :func:`~outcomes.realism.forecast`), an unknown area, an area without
+        history, or period labels that do not match the history.
+
+    References
+    ----------
+    Britton E., Fisher P., Whitley J. (1998) The Inflation Report projections: understanding
+    the fan chart. Bank of England Quarterly Bulletin 38:30-37.
+
+    Examples
+    --------
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)

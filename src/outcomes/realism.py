@@ -1156,7 +1156,8 @@ class Backtest(BaseModel):
     """Brier scores of :func:`probability` on every rolling origin, against the base rate.
 
     ``brier`` and ``brier_base``: mean over every forecast (area, origin, horizon).
-    ``skill = 1 - brier / brier_base`` (above 0: better than the base rate).
+    ``skill = 1 - brier / brier_base`` (above 0: better than the base rate); ``NaN`` with the
+    ``note`` ``BASE_RATE_PERFECT`` when the base rate scored 0.
     ``by_origin_*``: one row per (origin, horizon); ``origin`` is the index of the last period
     used. Reliability table: forecasts grouped by predicted probability in tenths
     (``0-10%`` ... ``90-100%``), with the mean predicted probability and the observed share
@@ -1172,6 +1173,7 @@ class Backtest(BaseModel):
     brier: float
     brier_base: float
     skill: float
+    note: str
     n: int
     n_excluded: int
     brier_by_horizon: ArrayField
@@ -1408,7 +1410,8 @@ def backtest(
         kind=k,
         brier=brier,
         brier_base=brier_base,
-        skill=1.0 - brier / brier_base if brier_base > 0 else (0.0 if brier == 0 else -math.inf),
+        skill=1.0 - brier / brier_base if brier_base > 0 else math.nan,
+        note="OK" if brier_base > 0 else "BASE_RATE_PERFECT",
         n=int(prob.size),
         n_excluded=excluded,
         brier_by_horizon=by_h,
@@ -1780,10 +1783,9 @@ def history_from_frame(
         )
     areas = sorted(keys.unique().tolist())
     periods = _fill_years(sorted(labels.unique().tolist()))
-    row = {a: i for i, a in enumerate(areas)}
-    col = {p: j for j, p in enumerate(periods)}
-    ii = np.array([row[a] for a in keys], dtype=np.intp)
-    jj = np.array([col[p] for p in labels], dtype=np.intp)
+    pd = _pandas()
+    ii = np.asarray(pd.Categorical(keys, categories=areas).codes, dtype=np.intp)
+    jj = np.asarray(pd.Categorical(labels, categories=periods).codes, dtype=np.intp)
 
     def grid(name: str) -> FloatArray:
         out = np.full((len(areas), len(periods)), np.nan)
