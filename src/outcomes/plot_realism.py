@@ -327,12 +327,8 @@ def plot_fan(
         _, ax = plt.subplots(figsize=(9.0, 4.0))
     last = values[row, ~np.isnan(values[row])][-1]
     for inner, outer, alpha in ((0.05, 0.95, 0.15), (0.10, 0.90, 0.22), (0.25, 0.75, 0.32)):
-        lo_q = np.concatenate(
-            [[last], [float(f.quantile(inner)[row, j]) for j in range(len(horizons))]]
-        )
-        hi_q = np.concatenate(
-            [[last], [float(f.quantile(outer)[row, j]) for j in range(len(horizons))]]
-        )
+        lo_q = np.concatenate([[last], f.quantile(inner)[row]])
+        hi_q = np.concatenate([[last], f.quantile(outer)[row]])
         ax.fill_between(
             np.concatenate([[n - 1], x_future]),
             lo_q,
