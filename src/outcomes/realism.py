@@ -1362,7 +1362,8 @@ def backtest(
             met = (sign * outcome >= sign * target).astype(np.float64)
             base = achievability(step, seen, polarity=pol, horizon=h, kind=k).share
             base = np.broadcast_to(base, (n_areas,))
-            if np.isnan(base[usable]).any():
+            if np.isnan(base[usable]).any():  # no h-period change seen yet: nothing to compare
+                excluded += int(usable.sum())
                 continue
             u = usable
             rows.append(
