@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "national_or_quantile": "outcomes.rules",
     "hold": "outcomes.rules",
     "two_phase": "outcomes.rules",
+    "peer_achieved": "outcomes.rules",
     "phase": "outcomes.rules",
     "composite": "outcomes.rules",
     "RuleSpec": "outcomes.rules",
@@ -99,6 +100,10 @@ _EXPORTS: dict[str, str] = {
     "PeerSet": "outcomes.workflow",
     "area_profile": "outcomes.workflow",
     "AreaProfile": "outcomes.workflow",
+    # realism
+    "achievability": "outcomes.realism",
+    "probability": "outcomes.realism",
+    "backtest": "outcomes.realism",
     # io
     "read_fingertips": "outcomes.io",
     "read_actuals": "outcomes.io",
@@ -128,6 +133,7 @@ _SUBMODULES = {
     "frames",
     "testing",
     "plot",
+    "realism",
     "cli",
 }
 
@@ -184,6 +190,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from outcomes.polarity import (
         Polarity,
     )
+    from outcomes.realism import (
+        achievability,
+        backtest,
+        probability,
+    )
     from outcomes.rollup import (
         apportion,
         roll_up,
@@ -193,6 +204,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         composite,
         hold,
         national_or_quantile,
+        peer_achieved,
         percentage_change,
         phase,
         quantile_step,

@@ -9,12 +9,15 @@ columns are categoricals, numbers floats, flags nullable booleans; no object col
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from outcomes._arrays import FloatArray
 from outcomes._optional import require_pandas
+from outcomes.errors import InputError
 from outcomes.io.inputs import ActualsTable, BaselinesTable
 
 if TYPE_CHECKING:
@@ -23,9 +26,11 @@ if TYPE_CHECKING:
     from outcomes.trajectory import Trajectory
 
 __all__ = [
+    "History",
     "actuals_from_frame",
     "baselines_from_frame",
     "fingertips_frame",
+    "history_from_frame",
     "require_pandas",
     "score_frame",
     "tidy",
@@ -165,8 +170,6 @@ def fingertips_frame(data: FingertipsData) -> Any:
 def _rows(frame: Any, what: str) -> list[dict[str, object]]:
     pd = require_pandas()
     if not isinstance(frame, pd.DataFrame):
-        from outcomes.errors import InputError
-
         raise InputError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
     clean = frame.astype(object).where(frame.notna(), None)
     return [
@@ -192,3 +195,156 @@ def baselines_from_frame(frame: Any) -> BaselinesTable:
     ``measure``, ``value``, ``period`` and optionally ``name``, ``population``, ``count``,
     ``denominator``)."""
     return BaselinesTable.from_rows(_rows(frame, "baselines"), source="<DataFrame>")
+
+
+# --------------------------------------------------------------------------------------------
+# history (outcomes.realism) from a long frame
+# --------------------------------------------------------------------------------------------
+
+
+class History(NamedTuple):
+    """Arrays from a long data frame: ``values`` (and limits) are areas x periods."""
+
+    areas: tuple[str, ...]
+    periods: tuple[str, ...]
+    values: FloatArray
+    lower: FloatArray | None
+    upper: FloatArray | None
+
+
+_MISSING_WORDS = {"", "na", "n/a", "nan", "-", "*", "x", "..", ":", "awaiting data", "none"}
+_YEAR = re.compile(r"^(\d{4})$")
+_FINANCIAL = re.compile(r"^(\d{4})[/-](\d{2})$")
+
+
+def _period_key(label: str) -> tuple[str, int] | None:
+    """(format, start year) for yearly labels '2014' and '2014/15' (or '2014-15')."""
+    if m := _YEAR.match(label):
+        return "calendar", int(m.group(1))
+    if m := _FINANCIAL.match(label):
+        first = int(m.group(1))
+        if (first + 1) % 100 == int(m.group(2)):
+            return "financial", first
+    return None
+
+
+def _fill_years(labels: list[str]) -> list[str]:
+    """Insert the missing years of a yearly series, so that periods are equally spaced."""
+    keys = [_period_key(p) for p in labels]
+    if not labels or any(k is None for k in keys) or len({k[0] for k in keys if k}) != 1:
+        return labels
+    kind = keys[0][0]  # type: ignore[index]
+    years = [k[1] for k in keys if k]
+    sep = "/" if kind == "calendar" or "/" in labels[0] else "-"
+    out = []
+    for year in range(min(years), max(years) + 1):
+        out.append(str(year) if kind == "calendar" else f"{year}{sep}{(year + 1) % 100:02d}")
+    return out
+
+
+def _numbers(column: Any, name: str) -> FloatArray:
+    pd = require_pandas()
+    text = column.astype("string").str.strip().str.replace(",", "", regex=False)
+    missing = column.isna() | text.str.lower().isin(_MISSING_WORDS).fillna(True)
+    numbers = pd.to_numeric(text.where(~missing), errors="coerce")
+    bad = numbers.isna() & ~missing
+    if bad.any():
+        first = column[bad].iloc[0]
+        raise InputError(
+            f"column {name!r} must hold numbers or a missing marker, got {first!r} "
+            f"({int(bad.sum())} such cells)",
+            tuple(f"{name}: {v!r}" for v in column[bad].iloc[:20]),
+        )
+    return np.asarray(numbers.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+
+
+def history_from_frame(
+    df: Any,
+    *,
+    area: str,
+    period: str,
+    value: str,
+    lower: str | None = None,
+    upper: str | None = None,
+) -> History:
+    """Areas x periods arrays from a long data frame (one row per area and period).
+
+    Rows are pivoted to areas (sorted) x periods (sorted; yearly labels such as ``2014`` or
+    ``2014/15`` have missing years inserted so that periods are equally spaced). A cell with no
+    row, an empty cell or a missing marker (``NA``, ``-``, ``*``, ``..``, ``Awaiting data``) is
+    ``NaN``; any other text raises.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The long table (extra ``pandas``).
+    area, period, value : str
+        Column names of the area code, the period label and the value.
+    lower, upper : str, optional
+        Column names of the confidence limits.
+
+    Returns
+    -------
+    History
+        ``(areas, periods, values, lower, upper)``, a named tuple.
+
+    Raises
+    ------
+    InputError
+        A column is missing, a value is not a number, or an (area, period) pair repeats.
+
+    References
+    ----------
+    Wickham H. (2014) Tidy data. J Stat Softw 59(10) (long to wide).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"ccg": ["00C", "00C", "00D"], "year": ["2012", "2014", "2012"],
+    ...                    "dsr": [2000.0, 1900.0, "Awaiting data"]})
+    >>> h = history_from_frame(df, area="ccg", period="year", value="dsr")
+    >>> h.areas, h.periods
+    (('00C', '00D'), ('2012', '2013', '2014'))
+    >>> h.values
+    array([[2000.,   nan, 1900.],
+           [  nan,   nan,   nan]])
+    """
+    require_pandas()
+    wanted = {"area": area, "period": period, "value": value, "lower": lower, "upper": upper}
+    absent = [f"{k}={c!r}" for k, c in wanted.items() if c is not None and c not in df.columns]
+    if absent:
+        raise InputError(
+            f"data frame has no column {', '.join(absent)}; it has {list(df.columns)}",
+            tuple(absent),
+        )
+    if (lower is None) != (upper is None):
+        raise InputError("give both lower and upper columns, or neither")
+    keys = df[area].astype("string").str.strip()
+    labels = df[period].astype("string").str.strip()
+    if keys.isna().any() or labels.isna().any():
+        raise InputError(f"columns {area!r} and {period!r} must not be empty")
+    dup = keys.to_frame("a").assign(p=labels).duplicated(keep=False)
+    if dup.any():
+        pairs = sorted({(a, p) for a, p in zip(keys[dup], labels[dup], strict=True)})
+        raise InputError(
+            f"each (area, period) must appear once; {len(pairs)} repeat, e.g. {pairs[0]}",
+            tuple(f"{a} {p}" for a, p in pairs[:20]),
+        )
+    areas = sorted(keys.unique().tolist())
+    periods = _fill_years(sorted(labels.unique().tolist()))
+    pd = require_pandas()
+    ii = np.asarray(pd.Categorical(keys, categories=areas).codes, dtype=np.intp)
+    jj = np.asarray(pd.Categorical(labels, categories=periods).codes, dtype=np.intp)
+
+    def grid(name: str) -> FloatArray:
+        out = np.full((len(areas), len(periods)), np.nan)
+        out[ii, jj] = _numbers(df[name], name)
+        return out
+
+    return History(
+        areas=tuple(areas),
+        periods=tuple(periods),
+        values=grid(value),
+        lower=grid(lower) if lower is not None else None,
+        upper=grid(upper) if upper is not None else None,
+    )
