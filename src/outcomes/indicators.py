@@ -552,14 +552,33 @@ def dsr(
     >>> dsr([1, 2, 0, 3], [500, 600, 700, 800], standard=[1, 1, 1, 1]).note.item()
     'total count < 10'
     """
+    return _dsr(count, population, None, standard, per, confidence, "Dobson")
+
+
+def _dsr(
+    count: Any,
+    population: Any,
+    variance_counts: Any,
+    standard: Any,
+    per: Any,
+    confidence: Any,
+    method: str,
+) -> RateResult:
+    """Validate, then :func:`_dsr_core` (``variance_counts``: PHE's non-independent events)."""
+    levels = _levels(confidence)
+    scale = _per(per)
     x = _bands_array(count, "count")
     n = _bands_array(population, "population")
     _check_bands(x, "count", n, "population")
     x = _nan_to_zero(x)
     _nonnegative(x, "count")
     _nonnegative(n, "population")
+    if variance_counts is not None:
+        variance_counts = _nan_to_zero(_bands_array(variance_counts, "variance_counts"))
+        _check_bands(variance_counts, "variance_counts", x, "count")
+        _nonnegative(variance_counts, "variance_counts")
     weights = _weights(standard, x.shape[-1])
-    return _dsr_core(x, n, weights, None, _per(per), _levels(confidence), "Dobson")
+    return _dsr_core(x, n, weights, variance_counts, scale, levels, method)
 
 
 def _dsr_core(
