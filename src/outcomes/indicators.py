@@ -25,9 +25,9 @@ import enum
 import functools
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -299,6 +299,20 @@ class SIIResult(_Model):
 # --------------------------------------------------------------------------------------------
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _quiet(function: _F) -> _F:
+    """Silence numpy's floating-point warnings: every non-finite result gets a note instead."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with np.errstate(all="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _levels(confidence: Any) -> tuple[float, ...]:
     """One confidence level or several, each a fraction in (0, 1)."""
     if isinstance(confidence, str):
@@ -344,6 +358,8 @@ def _bands_array(value: Any, name: str) -> FloatArray:
         raise ScoringError(
             f"{name} must have age bands on its last axis, got a single number {value!r}"
         )
+    if array.shape[-1] == 0:
+        raise ScoringError(f"{name} must have at least one age band, got shape {array.shape}")
     return array
 
 
@@ -486,6 +502,7 @@ def _weights(standard: Any, bands: int) -> FloatArray:
 # --------------------------------------------------------------------------------------------
 
 
+@_quiet
 def dsr(
     count: npt.ArrayLike,
     population: npt.ArrayLike,
@@ -623,7 +640,8 @@ def _dsr_core(
     limits = []
     for c in levels:
         lo, hi = byar(safe_total, c)
-        limits.append((value + factor * (lo - safe_total), value + factor * (hi - safe_total)))
+        with np.errstate(invalid="ignore"):
+            limits.append((value + factor * (lo - safe_total), value + factor * (hi - safe_total)))
     _sweep(code, value, *(a for pair in limits for a in pair))
     if code.any():
         bad = code != 0
@@ -648,6 +666,7 @@ def _dsr_core(
 # --------------------------------------------------------------------------------------------
 
 
+@_quiet
 def isr(
     count: npt.ArrayLike | None,
     population: npt.ArrayLike,
@@ -717,6 +736,7 @@ def isr(
     return _isr_result(observed, expected, ref, code, levels, _per(per), ref)
 
 
+@_quiet
 def isratio(
     count: npt.ArrayLike | None,
     population: npt.ArrayLike,
@@ -903,6 +923,7 @@ def _finish(
     ]
 
 
+@_quiet
 def crude_rate(
     count: npt.ArrayLike,
     denominator: npt.ArrayLike,
@@ -953,7 +974,7 @@ def crude_rate(
     x, n, code = _count_denominator(count, denominator)
     xs = np.where(code == 0, x, 0.0)
     ns = np.where(code == 0, n, 1.0)
-    value = xs / ns * scale
+    value = xs * scale / ns
     exact = xs < 10
     limits = []
     for c in levels:
@@ -978,6 +999,7 @@ def crude_rate(
     )
 
 
+@_quiet
 def proportion(
     count: npt.ArrayLike,
     denominator: npt.ArrayLike,
@@ -1032,7 +1054,7 @@ def proportion(
         )
     xs = np.where(code == 0, x, 0.0)
     ns = np.where(code == 0, n, 1.0)
-    value = xs / ns * scale
+    value = xs * scale / ns
     limits = []
     for c in levels:
         lo, hi = wilson(xs, ns, c)
@@ -1057,6 +1079,7 @@ def proportion(
 # --------------------------------------------------------------------------------------------
 
 
+@_quiet
 def mean_ci(values: npt.ArrayLike, *, confidence: Confidence = 0.95, axis: int = -1) -> MeanResult:
     """Mean with Student's t limits from the sample standard deviation (PHE).
 
@@ -1166,6 +1189,7 @@ def _start_ages(start_ages: Any, bands: int) -> FloatArray:
     return ages
 
 
+@_quiet
 def life_expectancy(
     deaths: npt.ArrayLike,
     population: npt.ArrayLike,
@@ -1344,6 +1368,7 @@ def _link(kind: str, transform: bool) -> tuple[Any, Any]:
     return (lambda v: np.log(v / (1 - v))), (lambda v: 1 / (1 + np.exp(-v)))
 
 
+@_quiet
 def sii(
     value: npt.ArrayLike,
     population: npt.ArrayLike,
@@ -1471,7 +1496,7 @@ def sii(
         _check_bands(s, "se", v, "value")
         _nonnegative(s, "se")
         s = np.broadcast_to(s, shape)
-        limits_bad = np.zeros(shape, dtype=bool)
+        missing = np.isnan(s)
     elif lower is not None and upper is not None:
         lo, hi = _bands_array(lower, "lower"), _bands_array(upper, "upper")
         _check_bands(lo, "lower", v, "value")
@@ -1483,7 +1508,7 @@ def sii(
         with np.errstate(divide="ignore", invalid="ignore"):
             s = (forward(hi) - forward(lo)) / (2 * z_value(0.95))
         s = np.broadcast_to(s, shape)
-        limits_bad = ~np.isfinite(s)
+        missing = np.broadcast_to(np.isnan(lo) | np.isnan(hi), shape)
     else:
         raise ScoringError("sii needs se, or both lower and upper (95% limits of each value)")
 
@@ -1491,12 +1516,12 @@ def sii(
     pop = np.broadcast_to(pop, shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         y = forward(v)
+    missing = missing | np.isnan(v)
     area_code = np.zeros(shape[:-1], dtype=np.uint8)
     if transform:
-        area_code[((~np.isfinite(y) & ~np.isnan(v)) | limits_bad).any(axis=-1)] = _CODE[
-            Note.CANNOT_TRANSFORM
-        ]
-    area_code[(np.isnan(v) | np.isnan(s)).any(axis=-1)] = _CODE[Note.MISSING_VALUE]
+        outside = ~(np.isfinite(y) & np.isfinite(s)) & ~missing
+        area_code[outside.any(axis=-1)] = _CODE[Note.CANNOT_TRANSFORM]
+    area_code[missing.any(axis=-1)] = _CODE[Note.MISSING_VALUE]
     area_code[~(pop > 0).all(axis=-1)] = _CODE[Note.ZERO_POPULATION_QUANTILE]
     bad = area_code != 0
     if bad.any():
