@@ -96,11 +96,11 @@ _CODE = {note: np.uint8(i) for i, note in enumerate(_NOTES)}
 
 def _note_text(code: npt.NDArray[np.uint8]) -> npt.NDArray[np.str_]:
     """Note codes -> text, as narrow a text dtype as the notes used allow (1 char if none)."""
+    if not code.size or code.max() == 0:
+        return np.zeros(code.shape, dtype="<U1")  # all "" (zeroed memory is the empty string)
     used = np.flatnonzero(np.bincount(code.ravel(), minlength=len(_NOTES)))
-    width = max([1, *(len(_NOTES[i].value) for i in used)])
+    width = max(len(_NOTES[i].value) for i in used)
     table = np.array([n.value for n in _NOTES], dtype=f"<U{width}")
-    if used.size == 1 and used[0] == 0:
-        return np.full(code.shape, "", dtype="<U1")
     return table[code]
 
 
@@ -336,24 +336,40 @@ def _per(per: Any, *, positive: bool = True) -> float:
     return value
 
 
-def _array(value: Any, name: str) -> FloatArray:
-    """Float array; NaN allowed (missing), infinities refused."""
+def _array(
+    value: Any, name: str, *, nonnegative: bool = False, missing_as_zero: bool = False
+) -> FloatArray:
+    """Float array; NaN allowed (missing; 0 with ``missing_as_zero``), infinities refused.
+
+    Two reductions decide the common case (all finite and >= 0); only arrays that fail them
+    are inspected element by element.
+    """
     array = as_float_array(value, name, error=ScoringError, finite=False)
-    if array.size and np.isinf(array).any():
+    if not array.size:
+        return array
+    smallest, largest = array.min(), array.max()
+    if smallest >= 0 and largest < np.inf:
+        return array
+    if np.isinf(array).any():
         raise ScoringError(f"{name} must be finite, got an infinite value")
+    if missing_as_zero and np.isnan(smallest):
+        array = np.where(np.isnan(array), 0.0, array)
+    if nonnegative:
+        _nonnegative(array, name)
     return array
 
 
 def _nonnegative(array: FloatArray, name: str) -> None:
-    with np.errstate(invalid="ignore"):
-        smallest = np.nanmin(array) if array.size and not np.isnan(array).all() else 0.0
-    if smallest < 0:
-        where = tuple(int(i) for i in np.argwhere(array < 0)[0])
-        raise ScoringError(f"{name} must be >= 0, got {float(smallest)!r} at index {where}")
+    negative = array < 0
+    if negative.any():
+        where = tuple(int(i) for i in np.argwhere(negative)[0])
+        raise ScoringError(f"{name} must be >= 0, got {float(array[where])!r} at index {where}")
 
 
-def _bands_array(value: Any, name: str) -> FloatArray:
-    array = _array(value, name)
+def _bands_array(
+    value: Any, name: str, *, nonnegative: bool = False, missing_as_zero: bool = False
+) -> FloatArray:
+    array = _array(value, name, nonnegative=nonnegative, missing_as_zero=missing_as_zero)
     if array.ndim == 0:
         raise ScoringError(
             f"{name} must have age bands on its last axis, got a single number {value!r}"
@@ -377,11 +393,6 @@ def _check_bands(a: FloatArray, a_name: str, b: FloatArray, b_name: str) -> tupl
             f"{a_name} (shape {a.shape}) and {b_name} (shape {b.shape}) do not broadcast "
             "against each other"
         ) from None
-
-
-def _nan_to_zero(array: FloatArray) -> FloatArray:
-    missing = np.isnan(array)
-    return np.where(missing, 0.0, array) if missing.any() else array
 
 
 def _interval_map(levels: tuple[float, ...], limits: list[tuple[FloatArray, FloatArray]]) -> Any:
@@ -584,16 +595,14 @@ def _dsr(
     """Validate, then :func:`_dsr_core` (``variance_counts``: PHE's non-independent events)."""
     levels = _levels(confidence)
     scale = _per(per)
-    x = _bands_array(count, "count")
-    n = _bands_array(population, "population")
+    x = _bands_array(count, "count", nonnegative=True, missing_as_zero=True)
+    n = _bands_array(population, "population", nonnegative=True)
     _check_bands(x, "count", n, "population")
-    x = _nan_to_zero(x)
-    _nonnegative(x, "count")
-    _nonnegative(n, "population")
     if variance_counts is not None:
-        variance_counts = _nan_to_zero(_bands_array(variance_counts, "variance_counts"))
+        variance_counts = _bands_array(
+            variance_counts, "variance_counts", nonnegative=True, missing_as_zero=True
+        )
         _check_bands(variance_counts, "variance_counts", x, "count")
-        _nonnegative(variance_counts, "variance_counts")
     weights = _weights(standard, x.shape[-1])
     return _dsr_core(x, n, weights, variance_counts, scale, levels, method)
 
@@ -798,10 +807,8 @@ def isratio(
 def _isr_core(
     count: Any, population: Any, reference_count: Any, reference_population: Any, total: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.uint8]]:
-    n = _nan_to_zero(_bands_array(population, "population"))
-    _nonnegative(n, "population")
-    ref_x = _nan_to_zero(_bands_array(reference_count, "reference_count"))
-    _nonnegative(ref_x, "reference_count")
+    n = _bands_array(population, "population", nonnegative=True, missing_as_zero=True)
+    ref_x = _bands_array(reference_count, "reference_count", nonnegative=True, missing_as_zero=True)
     ref_n = _bands_array(reference_population, "reference_population")
     if not (ref_n > 0).all():
         raise ScoringError(
@@ -816,13 +823,11 @@ def _isr_core(
     if total is None:
         if count is None:
             raise ScoringError("count is required unless observed_total is given")
-        x = _nan_to_zero(_bands_array(count, "count"))
+        x = _bands_array(count, "count", nonnegative=True, missing_as_zero=True)
         _check_bands(x, "count", n, "population")
-        _nonnegative(x, "count")
         observed = x.sum(axis=-1)
     else:
-        observed = _array(total, "observed_total")
-        _nonnegative(observed, "observed_total")
+        observed = _array(total, "observed_total", nonnegative=True)
         if count is not None:
             _check_bands(_bands_array(count, "count"), "count", n, "population")
     try:
@@ -891,10 +896,8 @@ def _isr_result(
 def _count_denominator(
     count: Any, denominator: Any
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.uint8]]:
-    x = _array(count, "count")
-    n = _array(denominator, "denominator")
-    _nonnegative(x, "count")
-    _nonnegative(n, "denominator")
+    x = _array(count, "count", nonnegative=True)
+    n = _array(denominator, "denominator", nonnegative=True)
     try:
         shape = np.broadcast_shapes(x.shape, n.shape)
     except ValueError:
@@ -1170,6 +1173,11 @@ def mean_ci(values: npt.ArrayLike, *, confidence: Confidence = 0.95, axis: int =
 # --------------------------------------------------------------------------------------------
 
 
+def _from_here(array: FloatArray) -> FloatArray:
+    """Sum of each band and every later band (reverse cumulative sum along the last axis)."""
+    return np.cumsum(array[..., ::-1], axis=-1)[..., ::-1]
+
+
 def _start_ages(start_ages: Any, bands: int) -> FloatArray:
     ages = np.asarray(
         PHE_LIFE_TABLE_AGES if start_ages is None else _array(start_ages, "start_ages"),
@@ -1268,19 +1276,27 @@ def life_expectancy(
     d, p = np.broadcast_to(d, shape), np.broadcast_to(p, shape)
     area_shape = shape[:-1]
 
-    # PHE's validity rules, in PHE's order (the first that applies names the area's note)
-    rules = [
-        (Note.NEGATIVE_DEATHS, (d < 0).any(axis=-1)),
-        (Note.POPULATION_NOT_POSITIVE, (p <= 0).any(axis=-1)),
-        (Note.MISSING_AGE_BAND, (np.isnan(d) | np.isnan(p)).any(axis=-1)),
-        (Note.DEATHS_ABOVE_POPULATION, (d > p).any(axis=-1)),
-        (Note.TOTAL_POPULATION_5000_OR_LESS, np.nansum(p, axis=-1) <= 5000),
+    # PHE's validity rules, in PHE's order (the first that applies names the area's note).
+    # The band-by-band rules are checked per area only when a quick look finds a problem.
+    total_pop = p.sum(axis=-1)
+    rules = []
+    if not (d.min() >= 0 and p.min() > 0 and not (d > p).any()):
+        rules = [
+            (Note.NEGATIVE_DEATHS, (d < 0).any(axis=-1)),
+            (Note.POPULATION_NOT_POSITIVE, (p <= 0).any(axis=-1)),
+            (Note.MISSING_AGE_BAND, (np.isnan(d) | np.isnan(p)).any(axis=-1)),
+            (Note.DEATHS_ABOVE_POPULATION, (d > p).any(axis=-1)),
+        ]
+        total_pop = np.nansum(p, axis=-1)
+    rules += [
+        (Note.TOTAL_POPULATION_5000_OR_LESS, total_pop <= 5000),
         (Note.NO_DEATHS_IN_LAST_BAND, d[..., -1] == 0),
     ]
     area_code = np.zeros(area_shape, dtype=np.uint8)
     for note, failed in reversed(rules):
         area_code[failed] = _CODE[note]
     invalid = area_code != 0
+    raw_d, raw_p = d, p
     if invalid.any():  # compute on a harmless stand-in; the notes say why those are not shown
         d = np.where(invalid[..., np.newaxis], 1.0, d)
         p = np.where(invalid[..., np.newaxis], 10.0, p)
@@ -1300,7 +1316,7 @@ def life_expectancy(
     big_l = np.concatenate(
         [width * (l_next + aw * dx), (lx[..., -1] / m[..., -1])[..., np.newaxis]], axis=-1
     )
-    tx = np.cumsum(big_l[..., ::-1], axis=-1)[..., ::-1]
+    tx = _from_here(big_l)
     with np.errstate(divide="ignore", invalid="ignore"):
         ex = np.where(lx == 0, 0.0, tx / lx)
         var_q = np.where(dx == 0, 0.0, q_head * q_head * (1 - q_head) / head_d)
@@ -1308,7 +1324,7 @@ def life_expectancy(
         w_head = var_q * lx[..., :-1] ** 2 * lead * lead
         last = lx[..., -1] ** 2 / (d[..., -1] * m[..., -1] ** 2)
         weighted = np.concatenate([w_head, last[..., np.newaxis]], axis=-1)
-        st = np.cumsum(weighted[..., ::-1], axis=-1)[..., ::-1]
+        st = _from_here(weighted)
         se = np.sqrt(st / (lx * lx))
 
     code = np.broadcast_to(area_code[..., np.newaxis], shape).copy()
@@ -1319,14 +1335,13 @@ def life_expectancy(
         z = z_value(c)
         limits.append((ex - z * se, ex + z * se))
     _sweep(code, ex, *(x for pair in limits for x in pair))
-    value = np.where(code != 0, np.nan, ex)
-    hidden = invalid[..., np.newaxis] | (code == _CODE[Note.NOT_CALCULABLE])
-    limits = [(np.where(hidden, np.nan, lo), np.where(hidden, np.nan, hi)) for lo, hi in limits]
-    if np.any(code == _CODE[Note.NOT_CALCULABLE]):  # e.g. survivors exhausted: keep e = 0
-        keep = (code == _CODE[Note.NOT_CALCULABLE]) & np.isfinite(ex)
-        value = np.where(keep, ex, value)
-    raw_d = np.broadcast_to(_array(deaths, "deaths"), shape)
-    raw_p = np.broadcast_to(_array(population, "population"), shape)
+    value = np.where(code != 0, np.nan, ex) if code.any() else ex
+    uncomputed = code == _CODE[Note.NOT_CALCULABLE]
+    hidden = invalid[..., np.newaxis] | uncomputed
+    if hidden.any():
+        limits = [(np.where(hidden, np.nan, lo), np.where(hidden, np.nan, hi)) for lo, hi in limits]
+    if uncomputed.any():  # e.g. survivors exhausted before the last band: keep e = 0
+        value = np.where(uncomputed & np.isfinite(ex), ex, value)
     return LifeExpectancyResult(
         value=value,
         lower=limits[0][0],
@@ -1337,8 +1352,8 @@ def life_expectancy(
         per=1.0,
         method="Chiang, using Silcocks et al for confidence limits",
         start_ages=tuple(float(x) for x in ages),
-        population_used=np.cumsum(raw_p[..., ::-1], axis=-1)[..., ::-1],
-        deaths_used=np.cumsum(raw_d[..., ::-1], axis=-1)[..., ::-1],
+        population_used=_from_here(raw_p),
+        deaths_used=_from_here(raw_d),
     )
 
 
@@ -1481,20 +1496,18 @@ def sii(
     scale = _per(per, positive=False)
 
     v = _bands_array(value, "value")
-    pop = _bands_array(population, "population")
+    pop = _bands_array(population, "population", nonnegative=True)
     shape = _check_bands(v, "value", pop, "population")
     q = shape[-1]
     if not 5 <= q <= 100:
         raise ScoringError(f"sii needs 5 to 100 quantiles on the last axis (PHE), got {q}")
-    _nonnegative(pop, "population")
     if kind == "proportion" and ((v < 0) | (v > 1)).any():
         raise ScoringError("value must be a proportion between 0 and 1 for value_type='proportion'")
     forward, inverse = _link(kind, transform)
 
     if se is not None:
-        s = _bands_array(se, "se")
+        s = _bands_array(se, "se", nonnegative=True)
         _check_bands(s, "se", v, "value")
-        _nonnegative(s, "se")
         s = np.broadcast_to(s, shape)
         missing = np.isnan(s)
     elif lower is not None and upper is not None:
