@@ -1618,16 +1618,19 @@ def _simulate_sii(
     sii_out = np.empty((len(probs), flat))
     rii_out = np.empty((len(probs), flat)) if want_rii else sii_out
     block = max(1, _SII_BLOCK // reps)
+    zt = np.ascontiguousarray(z.T)
     for start in range(0, flat, block):
         part = slice(start, min(start + block, flat))
-        sim_b1 = slope[part] + z @ c_se[part].T
-        sim_b0 = yb[part] + z @ a_se[part].T - sim_b1 * xb[part]
+        # (areas, reps): each area's simulations contiguous, for the quantiles along the rows
+        sim_b1 = slope[part, np.newaxis] + c_se[part] @ zt
+        sim_b0 = (yb[part] - slope[part] * xb[part])[:, np.newaxis]
+        sim_b0 = sim_b0 + (a_se[part] - c_se[part] * xb[part, np.newaxis]) @ zt
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             y0, y1 = inverse(sim_b0), inverse(sim_b0 + sim_b1)
-            sii_out[:, part] = np.quantile((y1 - y0) * scale, probs, axis=0)
+            sii_out[:, part] = np.quantile((y1 - y0) * scale, probs, axis=-1)
             if want_rii:
                 ratio = y1 / y0 if scale > 0 else y0 / y1
-                rii_out[:, part] = np.quantile(ratio, probs, axis=0)
+                rii_out[:, part] = np.quantile(ratio, probs, axis=-1)
     sii_list = [sii_out[i].reshape(area_shape) for i in range(len(probs))]
     rii_list = [rii_out[i].reshape(area_shape) for i in range(len(probs))] if want_rii else []
     return sii_list, rii_list
