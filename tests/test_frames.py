@@ -6,10 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from outcomes import frames
 from outcomes import indicators as ind
-from outcomes.errors import ScoringError
+from outcomes.errors import OutcomesError, ScoringError
 
 pd = pytest.importorskip("pandas")
 
@@ -208,3 +210,78 @@ def test_frames_errors() -> None:
     with pytest.raises(ScoringError, match="is not one of the start ages"):
         frames.life_expectancy(le, deaths="deaths", population="pop", age="startage")
     assert ind.Note.MISSING_AGE_BAND == "missing age band"
+
+
+# --------------------------------------------------------------------------------------------
+# Fuzz: any frame -> a frame whose NaN values have notes, or an OutcomesError
+# --------------------------------------------------------------------------------------------
+
+CELL = st.one_of(
+    st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -1.0, 1e308, 5e-324, 1.0, 12.0, 4e4]),
+    st.integers(0, 500).map(float),
+    st.sampled_from(["", "x", "0-4"]),
+)
+CALLS = {
+    "dsr": lambda df: frames.dsr(
+        df, by="g", count="a", population="b", age="band", standard=[1, 2, 3]
+    ),
+    "dsr_nonind": lambda df: frames.dsr(
+        df,
+        count="a",
+        population="b",
+        age="band",
+        standard=[1, 2, 3],
+        independent_events=False,
+        event_frequency="c",
+    ),
+    "isr": lambda df: frames.isr(
+        df,
+        by="g",
+        count="a",
+        population="b",
+        reference_count="c",
+        reference_population=[10.0, 20.0, 30.0],
+        age="band",
+    ),
+    "mean": lambda df: frames.mean_ci(df, value="a", by="g"),
+    "proportion": lambda df: frames.proportion(df, count="a", denominator="b", by="g"),
+    "crude_rate": lambda df: frames.crude_rate(df, count="a", denominator="b"),
+    "le": lambda df: frames.life_expectancy(df, deaths="a", population="b", age="c", by="g"),
+    "sii": lambda df: frames.sii(
+        df, quantile="band", population="b", value="a", se="c", by="g", reps=1000, seed=1
+    ),
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(sorted(CALLS)),
+    st.integers(1, 12),
+    st.data(),
+)
+def test_fuzz_frames(name: str, rows: int, data: st.DataObject) -> None:
+    cells = st.lists(CELL, min_size=rows, max_size=rows)
+    df = pd.DataFrame(
+        {
+            "g": data.draw(st.lists(st.sampled_from(["p", "q"]), min_size=rows, max_size=rows)),
+            "band": data.draw(
+                st.lists(
+                    st.sampled_from(["0-4", "5-9", "10+", 1, 2, 3, 4, 5]),
+                    min_size=rows,
+                    max_size=rows,
+                )
+            ),
+            "a": data.draw(cells),
+            "b": data.draw(cells),
+            "c": data.draw(cells),
+        }
+    )
+    try:
+        out = CALLS[name](df)
+    except OutcomesError:
+        return
+    assert isinstance(out, pd.DataFrame) and "note" in out.columns
+    for column in ("value", "lowercl", "uppercl", "sii"):
+        if column in out.columns:
+            bad = ~np.isfinite(out[column].to_numpy(dtype=float))
+            assert (out["note"].to_numpy()[bad] != "").all(), (column, out)

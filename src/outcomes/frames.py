@@ -60,6 +60,14 @@ def _require(df: Any, *names: str | None) -> None:
         )
 
 
+def _numbers(df: Any, name: str) -> FloatArray:
+    """A column as floats; a typed error naming the column when it holds other things."""
+    try:
+        return np.asarray(df[name], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ScoringError(f"column {name!r} must hold numbers") from None
+
+
 def _groups(df: Any, by: list[str]) -> tuple[npt.NDArray[np.intp], Any]:
     """Group code of each row (order of first appearance) and the key columns per group."""
     pd = _pandas()
@@ -277,10 +285,10 @@ def dsr(
                 "independent_events=False needs event_frequency (events per person) and age "
                 "(the age band column)"
             )
-        persons = np.nan_to_num(np.asarray(df[count], dtype=np.float64))
-        freq = np.asarray(df[event_frequency], dtype=np.float64)
-        if np.isnan(freq).any() or (freq < 0).any():
-            raise ScoringError(f"{event_frequency} must hold event frequencies >= 0")
+        persons = ind._array(_numbers(df, count), count, nonnegative=True, missing_as_zero=True)
+        freq = ind._array(_numbers(df, event_frequency), event_frequency, nonnegative=True)
+        if np.isnan(freq).any():
+            raise ScoringError(f"{event_frequency} must give every row's event frequency")
         flat = codes * shape[1] + bands
         size = shape[0] * shape[1]
         events = np.asarray(
@@ -290,16 +298,14 @@ def dsr(
             np.bincount(flat, weights=freq * freq * persons, minlength=size), dtype=np.float64
         ).reshape(shape)
         pop = np.full(shape, np.nan)
-        pop.reshape(-1)[flat] = np.asarray(df[population], dtype=np.float64)
+        pop.reshape(-1)[flat] = _numbers(df, population)
         method = "Dobson, with confidence adjusted for non-independent events"
     if pop is None:
         pop = _pivot(codes, bands, shape, df[population], population)
     weights: Any = standard
     if standard_column is not None:
         weights = np.full(shape, np.nan)
-        weights.reshape(-1)[codes * shape[1] + bands] = np.asarray(
-            df[standard_column], dtype=np.float64
-        )
+        weights.reshape(-1)[codes * shape[1] + bands] = _numbers(df, standard_column)
         if np.isnan(weights).any():
             raise ScoringError(f"{standard_column} must give a weight for every group and band")
     result = ind._dsr(events, pop, variance, weights, per, confidence, method)
@@ -355,7 +361,7 @@ def _isr_frame(
     ref_n = _reference(df, reference_population, "reference_population", codes, bands, shape)
     total = None
     if observed_total is not None:
-        column = np.asarray(df[observed_total], dtype=np.float64)
+        column = _numbers(df, observed_total)
         total = np.full(shape[0], np.nan)
         order = np.argsort(codes, kind="stable")[::-1]  # the first row of each group wins
         total[codes[order]] = column[order]
@@ -601,8 +607,8 @@ def _aggregate(df: Any, by: Columns, count: str, denominator: str) -> tuple[Any,
     if not keys_cols:
         return df.copy().reset_index(drop=True), df[count], df[denominator]
     codes, keys = _groups(df, keys_cols)
-    x = np.asarray(df[count], dtype=np.float64)
-    n = np.asarray(df[denominator], dtype=np.float64)
+    x = _numbers(df, count)
+    n = _numbers(df, denominator)
     sums = [np.bincount(codes, weights=a, minlength=len(keys)) for a in (x, n)]
     keys[count], keys[denominator] = sums  # NaN in a group propagates to its sum
     return keys, sums[0], sums[1]
