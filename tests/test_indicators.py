@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -606,19 +606,27 @@ def test_sii_scales_with_per(value: np.ndarray, pops: np.ndarray, per: float) ->
 WILD = st.sampled_from(
     [math.nan, math.inf, -math.inf, 0.0, -1.0, 1e308, 1e-308, 5e-324, 1.0, 7.0, 12.0, 3e5]
 )
+PLAUSIBLE = st.one_of(st.integers(0, 5000).map(float), st.floats(0.5, 1e6))
 TEXT = st.sampled_from(["", "x", "esp2031", "nan", "1e5", "rate"])
-SHAPE = st.sampled_from([(), (19,), (2, 19), (18,), (3,), (2, 10), (0,), (10,)])
+SHAPE = st.sampled_from([(), (19,), (2, 19), (18,), (3,), (2, 10), (0,), (10,), (20,)])
+COMMON = st.sampled_from([(19,), (3, 19), (20,), (2, 20), (10,), (2, 10), (18,)])
+
+
+MODES = ["clean", "clean", "clean", "clean", "wild values", "wrong shape", "text", "text list"]
 
 
 @st.composite
-def wild_arrays(draw: st.DrawFn) -> object:
-    kind = draw(st.integers(0, 9))
-    if kind == 0:
+def wild_arrays(draw: st.DrawFn, shape: tuple[int, ...]) -> object:
+    """Mostly plausible arrays of the call's shape; some wild values, shapes and strings."""
+    mode = draw(st.sampled_from(MODES))
+    if mode == "text":
         return draw(TEXT)
-    if kind == 1:
+    if mode == "text list":
         return [draw(TEXT), 1.0]
-    shape = draw(SHAPE)
-    return draw(hnp.arrays(np.float64, shape, elements=WILD))
+    if mode == "wrong shape":
+        shape = draw(SHAPE)
+    elements = st.one_of(PLAUSIBLE, WILD) if mode == "wild values" else PLAUSIBLE
+    return draw(hnp.arrays(np.float64, shape, elements=elements))
 
 
 def check_result(result: object) -> None:
@@ -633,34 +641,56 @@ def check_result(result: object) -> None:
             assert (note[bad] != "").all(), (name, array, note)
 
 
+def odd(t: object, fallback: object) -> object:
+    """Mostly the valid argument, sometimes a wrong string."""
+    return t if t in ("esp2031", "x") else fallback
+
+
 FUNCTIONS = {
-    "dsr": lambda a, b, c, d, t: ind.dsr(a, b, standard=t if isinstance(t, str) else "esp2013"),
-    "dsr_w": lambda a, b, c, d, t: ind.dsr(a, b, standard=c),
-    "isr": lambda a, b, c, d, t: ind.isr(a, b, c, d),
-    "isratio": lambda a, b, c, d, t: ind.isratio(None, b, c, d, observed_total=a),
-    "mean": lambda a, b, c, d, t: ind.mean_ci(a, confidence=t if isinstance(t, str) else 0.9),
-    "le": lambda a, b, c, d, t: ind.life_expectancy(a, b),
+    "dsr": lambda a, b, c, d, t: ind.dsr(a, b, standard=odd(t, "esp2013")),
+    "dsr_w": lambda a, b, c, d, t: ind.dsr(a, b, standard=c, confidence=odd(t, (0.9, 0.99))),
+    "isr": lambda a, b, c, d, t: ind.isr(a, b, c, d, per=odd(t, 1000)),
+    "isratio": lambda a, b, c, d, t: ind.isratio(
+        None,
+        b,
+        c,
+        d,
+        observed_total=a[..., 0] if isinstance(a, np.ndarray) and a.ndim and a.size else a,
+    ),
+    "mean": lambda a, b, c, d, t: ind.mean_ci(a, confidence=odd(t, 0.9)),
+    "le": lambda a, b, c, d, t: ind.life_expectancy(a, b, confidence=odd(t, 0.95)),
     "le_ages": lambda a, b, c, d, t: ind.life_expectancy(a, b, start_ages=c),
     "sii": lambda a, b, c, d, t: ind.sii(a, b, se=c, reps=1000, seed=1),
     "sii_t": lambda a, b, c, d, t: ind.sii(
-        a, b, lower=c, upper=d, value_type="rate", transform=True, reps=1000, seed=1
+        a,
+        b,
+        lower=np.minimum(c, d)
+        if isinstance(c, np.ndarray) and isinstance(d, np.ndarray) and c.shape == d.shape
+        else c,
+        upper=d,
+        value_type="rate",
+        transform=True,
+        reps=1000,
+        seed=1,
     ),
-    "proportion": lambda a, b, c, d, t: ind.proportion(a, b, per=t if isinstance(t, str) else 1),
+    "proportion": lambda a, b, c, d, t: ind.proportion(a, b, per=odd(t, 1)),
     "crude_rate": lambda a, b, c, d, t: ind.crude_rate(a, b),
-    "standard": lambda a, b, c, d, t: ind.standard_population(t if isinstance(t, str) else "x"),
+    "standard": lambda a, b, c, d, t: ind.standard_population(odd(t, "esp1976")),  # type: ignore[arg-type]
 }
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.sampled_from(sorted(FUNCTIONS)), wild_arrays(), wild_arrays(), wild_arrays(),
-       wild_arrays(), st.one_of(TEXT, st.none()))  # fmt: skip
-def test_fuzz_indicators(name: str, a: object, b: object, c: object, d: object, t: object) -> None:
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(FUNCTIONS)), COMMON, st.data(), st.one_of(TEXT, st.none()))
+def test_fuzz_indicators(name: str, shape: tuple[int, ...], data: st.DataObject, t: object) -> None:
+    a, b, c, d = (data.draw(wild_arrays(shape)) for _ in range(4))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)  # no stray numpy warnings either
             result = FUNCTIONS[name](a, b, c, d, t)
     except OutcomesError:
+        event("typed error")
         return
+    event("result")
     if name != "standard":
         check_result(result)
 
