@@ -317,7 +317,8 @@ def _levels(confidence: Any) -> tuple[float, ...]:
     """One confidence level or several, each a fraction in (0, 1)."""
     if isinstance(confidence, str):
         raise ScoringError(f"confidence must be a fraction such as 0.95, got {confidence!r}")
-    items = list(confidence) if isinstance(confidence, Sequence | np.ndarray) else [confidence]
+    several = isinstance(confidence, Sequence) or np.ndim(confidence) > 0
+    items = list(np.ravel(confidence)) if several else [confidence]
     if not items:
         raise ScoringError("confidence must hold at least one level, got an empty sequence")
     for c in items:
