@@ -337,27 +337,50 @@ def _per(per: Any, *, positive: bool = True) -> float:
     return value
 
 
-def _array(
-    value: Any, name: str, *, nonnegative: bool = False, missing_as_zero: bool = False
-) -> FloatArray:
-    """Float array; NaN allowed (missing; 0 with ``missing_as_zero``), infinities refused.
+def _inspect(
+    value: Any,
+    name: str,
+    *,
+    nonnegative: bool = False,
+    missing_as_zero: bool = False,
+    check_inf: bool = True,
+) -> tuple[FloatArray, float]:
+    """Float array and its smallest element (NaN if any is missing); infinities refused.
 
-    Two reductions decide the common case (all finite and >= 0); only arrays that fail them
-    are inspected element by element.
+    One or two reductions decide the common case (all finite and >= 0); only arrays that fail
+    them are inspected element by element. With ``check_inf=False`` the caller refuses +inf
+    later from the row sums it computes anyway (:func:`_row_sums`).
     """
     array = as_float_array(value, name, error=ScoringError, finite=False)
     if not array.size:
-        return array
-    smallest, largest = array.min(), array.max()
-    if smallest >= 0 and largest < np.inf:
-        return array
+        return array, 0.0
+    smallest = float(array.min())
+    if smallest >= 0 and (not check_inf or array.max() < np.inf):
+        return array, smallest
     if np.isinf(array).any():
         raise ScoringError(f"{name} must be finite, got an infinite value")
-    if missing_as_zero and np.isnan(smallest):
+    if missing_as_zero and math.isnan(smallest):
         array = np.where(np.isnan(array), 0.0, array)
+        smallest = float(array.min())
     if nonnegative:
         _nonnegative(array, name)
-    return array
+    return array, smallest
+
+
+def _array(
+    value: Any, name: str, *, nonnegative: bool = False, missing_as_zero: bool = False
+) -> FloatArray:
+    """Float array; NaN allowed (missing; 0 with ``missing_as_zero``), infinities refused."""
+    return _inspect(value, name, nonnegative=nonnegative, missing_as_zero=missing_as_zero)[0]
+
+
+def _row_sums(array: FloatArray, name: str) -> FloatArray:
+    """Sums over the last axis as one matrix product (much faster than ``sum`` on many short
+    rows); refuses the infinities that :func:`_inspect` left to it."""
+    total = np.asarray(array @ np.ones(array.shape[-1]), dtype=np.float64)
+    if not np.isfinite(total).all() and np.isinf(array).any():
+        raise ScoringError(f"{name} must be finite, got an infinite value")
+    return total
 
 
 def _nonnegative(array: FloatArray, name: str) -> None:
@@ -371,13 +394,18 @@ def _bands_array(
     value: Any, name: str, *, nonnegative: bool = False, missing_as_zero: bool = False
 ) -> FloatArray:
     array = _array(value, name, nonnegative=nonnegative, missing_as_zero=missing_as_zero)
+    _require_bands(array, name, value)
+    return array
+
+
+def _require_bands(array: FloatArray, name: str, value: Any = None) -> None:
     if array.ndim == 0:
+        shown = array.item() if value is None else value
         raise ScoringError(
-            f"{name} must have age bands on its last axis, got a single number {value!r}"
+            f"{name} must have age bands on its last axis, got a single number {shown!r}"
         )
     if array.shape[-1] == 0:
         raise ScoringError(f"{name} must have at least one age band, got shape {array.shape}")
-    return array
 
 
 def _check_bands(a: FloatArray, a_name: str, b: FloatArray, b_name: str) -> tuple[int, ...]:
@@ -596,8 +624,10 @@ def _dsr(
     """Validate, then :func:`_dsr_core` (``variance_counts``: PHE's non-independent events)."""
     levels = _levels(confidence)
     scale = _per(per)
-    x = _bands_array(count, "count", nonnegative=True, missing_as_zero=True)
-    n = _bands_array(population, "population", nonnegative=True)
+    x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True, check_inf=False)
+    n, smallest = _inspect(population, "population", nonnegative=True, check_inf=False)
+    _require_bands(x, "count", count)
+    _require_bands(n, "population", population)
     _check_bands(x, "count", n, "population")
     if variance_counts is not None:
         variance_counts = _bands_array(
@@ -605,12 +635,13 @@ def _dsr(
         )
         _check_bands(variance_counts, "variance_counts", x, "count")
     weights = _weights(standard, x.shape[-1])
-    return _dsr_core(x, n, weights, variance_counts, scale, levels, method)
+    return _dsr_core(x, n, smallest > 0, weights, variance_counts, scale, levels, method)
 
 
 def _dsr_core(
     events: FloatArray,
     population: FloatArray,
+    population_ok: bool,
     weights: FloatArray,
     variance_counts: FloatArray | None,
     per: float,
@@ -621,25 +652,28 @@ def _dsr_core(
     events, else the events themselves (Poisson)."""
     n = population
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = events / n
+        rate = np.divide(events, n)
         w_sum = weights.sum(axis=-1)
         if weights.ndim == 1:
             value = (rate @ weights) / w_sum * per
-            spread = rate / n if variance_counts is None else variance_counts / (n * n)
-            variance = (spread @ (weights * weights)) / (w_sum * w_sum)
         else:
             value = (rate * weights).sum(axis=-1) / w_sum * per
-            spread = rate / n if variance_counts is None else variance_counts / (n * n)
+        if variance_counts is None:  # Poisson: var(x) = x; reuse the rate's memory
+            spread = np.divide(rate, n, out=rate) if rate.shape == n.shape else rate / n
+        else:
+            spread = variance_counts / (n * n)
+        if weights.ndim == 1:
+            variance = (spread @ (weights * weights)) / (w_sum * w_sum)
+        else:
             variance = (spread * weights * weights).sum(axis=-1) / (w_sum * w_sum)
-    total = events.sum(axis=-1)
-    total_pop = n.sum(axis=-1)
+    total = _row_sums(events, "count")
+    total_pop = _row_sums(n, "population")
     shape = np.broadcast_shapes(value.shape, total.shape)
     value, total = np.broadcast_to(value, shape), np.broadcast_to(total, shape)
     code = np.zeros(shape, dtype=np.uint8)
     small = total < 10
     code[small] = _CODE[Note.TOTAL_COUNT_BELOW_10]
-    smallest = n.min() if n.size else 1.0
-    if not smallest > 0:  # NaN or a zero somewhere: find the areas
+    if not population_ok:  # NaN or a zero somewhere: find the areas
         zero = np.broadcast_to((n == 0).any(axis=-1), shape)
         code[zero] = _CODE[Note.ZERO_POPULATION]
         missing = np.broadcast_to(np.isnan(n).any(axis=-1), shape)
@@ -808,7 +842,10 @@ def isratio(
 def _isr_core(
     count: Any, population: Any, reference_count: Any, reference_population: Any, total: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.uint8]]:
-    n = _bands_array(population, "population", nonnegative=True, missing_as_zero=True)
+    n, _ = _inspect(
+        population, "population", nonnegative=True, missing_as_zero=True, check_inf=False
+    )
+    _require_bands(n, "population", population)
     ref_x = _bands_array(reference_count, "reference_count", nonnegative=True, missing_as_zero=True)
     ref_n = _bands_array(reference_population, "reference_population")
     if not (ref_n > 0).all():
@@ -820,13 +857,16 @@ def _isr_core(
     _check_bands(ref_x, "reference_count", ref_n, "reference_population")
     rate = ref_x / ref_n
     expected = n @ rate if rate.ndim == 1 else (n * rate).sum(axis=-1)
+    if not np.isfinite(expected).all() and np.isinf(n).any():
+        raise ScoringError("population must be finite, got an infinite value")
     ref_rate = ref_x.sum(axis=-1) / ref_n.sum(axis=-1)
     if total is None:
         if count is None:
             raise ScoringError("count is required unless observed_total is given")
-        x = _bands_array(count, "count", nonnegative=True, missing_as_zero=True)
+        x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True, check_inf=False)
+        _require_bands(x, "count", count)
         _check_bands(x, "count", n, "population")
-        observed = x.sum(axis=-1)
+        observed = _row_sums(x, "count")
     else:
         observed = _array(total, "observed_total", nonnegative=True)
         if count is not None:
