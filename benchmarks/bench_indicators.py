@@ -137,7 +137,7 @@ def peers(x: np.ndarray, n: np.ndarray, w: np.ndarray, rx: np.ndarray, rn: np.nd
         lambda: ph_dsr(
             frame, "count", "pop", "stdpop", group_cols="area", euro_standard_pops=False
         ),
-        1,
+        3,
     )
     got = ph_dsr(frame, "count", "pop", "stdpop", group_cols="area", euro_standard_pops=False)
     mine = ind.dsr(x[:k], n[:k])
