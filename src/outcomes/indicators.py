@@ -1219,6 +1219,66 @@ def _from_here(array: FloatArray) -> FloatArray:
     return np.cumsum(array[..., ::-1], axis=-1)[..., ::-1]
 
 
+def _life_table(
+    deaths: FloatArray, population: FloatArray, ages: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Chiang II life expectancy and Silcocks' standard error at every start age.
+
+    Worked band-major: the arrays are transposed to (bands, areas) so that every band is one
+    contiguous row and the running products and sums along the bands are row operations over
+    all areas at once; intermediate results are written in place (few large temporaries).
+    """
+    shape = deaths.shape
+    k = shape[-1]
+    d = np.ascontiguousarray(deaths.reshape(-1, k).T)
+    p = np.ascontiguousarray(population.reshape(-1, k).T)
+    width = np.diff(ages)[:, np.newaxis]
+    a = np.where(ages == 0, 0.1, 0.5)[:-1, np.newaxis]
+    m = d / p
+    # q = n M / (1 + (1 - a) n M), or 1 where D > P / (n a)
+    q = width * m[:-1]
+    den = q * (1 - a)
+    den += 1
+    q /= den
+    beyond = d[:-1] * (width * a) > p[:-1]
+    if beyond.any():
+        q[beyond] = 1.0
+    lx = np.empty_like(d)
+    lx[0] = 1e5
+    np.subtract(1.0, q, out=den)
+    np.cumprod(den, axis=0, out=lx[1:])
+    lx[1:] *= 1e5
+    dx = lx[:-1] - lx[1:]
+    big_l = np.empty_like(d)  # L = n (l_next + a d), last: l / M
+    np.multiply(a, dx, out=big_l[:-1])
+    big_l[:-1] += lx[1:]
+    big_l[:-1] *= width
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(lx[-1], m[-1], out=big_l[-1])
+        ex = np.cumsum(big_l[::-1], axis=0)[::-1]
+        ex /= lx
+        exhausted = lx[-1] == 0  # l falls to 0 before the last band only if some q = 1
+        if exhausted.any():
+            ex[lx == 0] = 0.0
+        var_q = np.subtract(1.0, q, out=q)  # q^2 (1 - q) / D, 0 where no one dies
+        var_q *= 1.0 - var_q
+        var_q *= 1.0 - den
+        var_q /= d[:-1]
+        none_die = dx == 0
+        if none_die.any():
+            var_q[none_die] = 0.0
+        weighted = big_l  # reuse: l^2 ((1 - a) n + e_next)^2 var(q); last: l^2 / (D M^2)
+        np.add(ex[1:], (1 - a) * width, out=weighted[:-1])
+        weighted[:-1] *= lx[:-1]
+        np.square(weighted[:-1], out=weighted[:-1])
+        weighted[:-1] *= var_q
+        weighted[-1] = lx[-1] ** 2 / (d[-1] * m[-1] ** 2)
+        se = np.cumsum(weighted[::-1], axis=0)[::-1]
+        np.sqrt(se, out=se)
+        se /= lx
+    return ex.T.reshape(shape), se.T.reshape(shape)
+
+
 def _start_ages(start_ages: Any, bands: int) -> FloatArray:
     ages = np.asarray(
         PHE_LIFE_TABLE_AGES if start_ages is None else _array(start_ages, "start_ages"),
@@ -1342,31 +1402,7 @@ def life_expectancy(
         d = np.where(invalid[..., np.newaxis], 1.0, d)
         p = np.where(invalid[..., np.newaxis], 10.0, p)
 
-    width = np.diff(ages)
-    a = np.where(ages == 0, 0.1, 0.5)
-    m = d / p
-    head_m, head_d, head_p = m[..., :-1], d[..., :-1], p[..., :-1]
-    aw = a[:-1]
-    q_head = np.where(
-        head_d <= head_p / width / aw, width * head_m / (1 + width * head_m * (1 - aw)), 1.0
-    )
-    survive = np.concatenate([np.ones((*area_shape, 1)), 1.0 - q_head], axis=-1)
-    lx = 1e5 * np.cumprod(survive, axis=-1)
-    l_next = lx[..., 1:]
-    dx = lx[..., :-1] - l_next
-    big_l = np.concatenate(
-        [width * (l_next + aw * dx), (lx[..., -1] / m[..., -1])[..., np.newaxis]], axis=-1
-    )
-    tx = _from_here(big_l)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ex = np.where(lx == 0, 0.0, tx / lx)
-        var_q = np.where(dx == 0, 0.0, q_head * q_head * (1 - q_head) / head_d)
-        lead = (1 - aw) * width + ex[..., 1:]
-        w_head = var_q * lx[..., :-1] ** 2 * lead * lead
-        last = lx[..., -1] ** 2 / (d[..., -1] * m[..., -1] ** 2)
-        weighted = np.concatenate([w_head, last[..., np.newaxis]], axis=-1)
-        st = _from_here(weighted)
-        se = np.sqrt(st / (lx * lx))
+    ex, se = _life_table(d, p, ages)
 
     code = np.broadcast_to(area_code[..., np.newaxis], shape).copy()
     wide = z_value(0.95) * se > 10
