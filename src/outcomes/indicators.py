@@ -313,6 +313,10 @@ def _quiet(function: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Rows per block of the row-wise sums: small enough that a block's temporaries stay in cache.
+_BLOCK = 4096
+
+
 def _levels(confidence: Any) -> tuple[float, ...]:
     """One confidence level or several, each a fraction in (0, 1)."""
     if isinstance(confidence, str):
@@ -374,10 +378,20 @@ def _array(
     return _inspect(value, name, nonnegative=nonnegative, missing_as_zero=missing_as_zero)[0]
 
 
+def _dot_rows(array: FloatArray, vector: FloatArray) -> FloatArray:
+    """``array @ vector`` over the last axis in blocks of rows (several times faster than one
+    product on a million short rows, and than ``sum(axis=-1)``)."""
+    bands = array.shape[-1]
+    rows = array.reshape(-1, bands)
+    out = np.empty(rows.shape[0])
+    for start in range(0, rows.shape[0], _BLOCK):
+        out[start : start + _BLOCK] = rows[start : start + _BLOCK] @ vector
+    return out.reshape(array.shape[:-1])
+
+
 def _row_sums(array: FloatArray, name: str) -> FloatArray:
-    """Sums over the last axis as one matrix product (much faster than ``sum`` on many short
-    rows); refuses the infinities that :func:`_inspect` left to it."""
-    total = np.asarray(array @ np.ones(array.shape[-1]), dtype=np.float64)
+    """Sums over the last axis; refuses the infinities that :func:`_inspect` left to it."""
+    total = _dot_rows(array, np.ones(array.shape[-1]))
     if not np.isfinite(total).all() and np.isinf(array).any():
         raise ScoringError(f"{name} must be finite, got an infinite value")
     return total
@@ -638,6 +652,51 @@ def _dsr(
     return _dsr_core(x, n, smallest > 0, weights, variance_counts, scale, levels, method)
 
 
+def _dsr_sums(
+    x: FloatArray, n: FloatArray, w: FloatArray, variance_counts: FloatArray | None
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per area: sum(w x / n), sum(w^2 v / n^2) (v = x, or the non-independent variance
+    counts), sum(x) and sum(n). Blocks of rows keep the temporaries in cache: one pass over
+    the data, several times faster than whole-array expressions on a million areas."""
+    same = x.shape == n.shape and (variance_counts is None or variance_counts.shape == x.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if w.ndim != 1 or not same:  # broadcasting or per-area weights: whole arrays
+            rate = x / n
+            spread = (rate / n if variance_counts is None else variance_counts / (n * n)) * (w * w)
+            return (
+                (rate * w).sum(axis=-1),
+                spread.sum(axis=-1),
+                np.broadcast_to(x.sum(axis=-1), rate.shape[:-1]),
+                np.broadcast_to(n.sum(axis=-1), rate.shape[:-1]),
+            )
+        bands = x.shape[-1]
+        rows_x, rows_n = x.reshape(-1, bands), n.reshape(-1, bands)
+        rows_v = None if variance_counts is None else variance_counts.reshape(-1, bands)
+        count = rows_x.shape[0]
+        out = np.empty((4, count))
+        w2, ones = w * w, np.ones(bands)
+        buffer = np.empty((min(_BLOCK, count), bands))
+        for start in range(0, count, _BLOCK):
+            stop = min(start + _BLOCK, count)
+            xs, ns, r = rows_x[start:stop], rows_n[start:stop], buffer[: stop - start]
+            np.divide(xs, ns, out=r)
+            out[0, start:stop] = r @ w
+            if rows_v is None:
+                np.divide(r, ns, out=r)
+            else:
+                np.divide(rows_v[start:stop], ns * ns, out=r)
+            out[1, start:stop] = r @ w2
+            out[2, start:stop] = xs @ ones
+            out[3, start:stop] = ns @ ones
+    shape = x.shape[:-1]
+    return (
+        out[0].reshape(shape),
+        out[1].reshape(shape),
+        out[2].reshape(shape),
+        out[3].reshape(shape),
+    )
+
+
 def _dsr_core(
     events: FloatArray,
     population: FloatArray,
@@ -651,23 +710,15 @@ def _dsr_core(
     """DSR and Dobson limits; ``variance_counts`` (sum of f^2 x per band) for non-independent
     events, else the events themselves (Poisson)."""
     n = population
+    w_sum = weights.sum(axis=-1)
+    weighted, spread, total, total_pop = _dsr_sums(events, n, weights, variance_counts)
+    if not (np.isfinite(total).all() and np.isfinite(total_pop).all()):
+        for array, name in ((events, "count"), (n, "population")):
+            if np.isinf(array).any():
+                raise ScoringError(f"{name} must be finite, got an infinite value")
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.divide(events, n)
-        w_sum = weights.sum(axis=-1)
-        if weights.ndim == 1:
-            value = (rate @ weights) / w_sum * per
-        else:
-            value = (rate * weights).sum(axis=-1) / w_sum * per
-        if variance_counts is None:  # Poisson: var(x) = x; reuse the rate's memory
-            spread = np.divide(rate, n, out=rate) if rate.shape == n.shape else rate / n
-        else:
-            spread = variance_counts / (n * n)
-        if weights.ndim == 1:
-            variance = (spread @ (weights * weights)) / (w_sum * w_sum)
-        else:
-            variance = (spread * weights * weights).sum(axis=-1) / (w_sum * w_sum)
-    total = _row_sums(events, "count")
-    total_pop = _row_sums(n, "population")
+        value = weighted / w_sum * per
+        variance = spread / (w_sum * w_sum)
     shape = np.broadcast_shapes(value.shape, total.shape)
     value, total = np.broadcast_to(value, shape), np.broadcast_to(total, shape)
     code = np.zeros(shape, dtype=np.uint8)
@@ -856,7 +907,7 @@ def _isr_core(
     _check_bands(n, "population", ref_x, "reference_count")
     _check_bands(ref_x, "reference_count", ref_n, "reference_population")
     rate = ref_x / ref_n
-    expected = n @ rate if rate.ndim == 1 else (n * rate).sum(axis=-1)
+    expected = _dot_rows(n, rate) if rate.ndim == 1 else (n * rate).sum(axis=-1)
     if not np.isfinite(expected).all() and np.isinf(n).any():
         raise ScoringError("population must be finite, got an infinite value")
     ref_rate = ref_x.sum(axis=-1) / ref_n.sum(axis=-1)
