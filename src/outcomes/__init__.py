@@ -108,6 +108,16 @@ _EXPORTS: dict[str, str] = {
     "read_fingertips": "outcomes.io",
     "read_actuals": "outcomes.io",
     "read_baselines": "outcomes.io",
+    # indicators
+    "standard_population": "outcomes.indicators",
+    "dsr": "outcomes.indicators",
+    "isr": "outcomes.indicators",
+    "isratio": "outcomes.indicators",
+    "mean_ci": "outcomes.indicators",
+    "life_expectancy": "outcomes.indicators",
+    "sii": "outcomes.indicators",
+    "proportion": "outcomes.indicators",
+    "crude_rate": "outcomes.indicators",
 }
 _SUBMODULES = {
     "errors",
@@ -131,9 +141,10 @@ _SUBMODULES = {
     "plan",
     "io",
     "frames",
+    "indicators",
+    "realism",
     "testing",
     "plot",
-    "realism",
     "cli",
 }
 
@@ -173,6 +184,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         bcf_performance_payment,
         qof_payment,
         quality_premium,
+    )
+    from outcomes.indicators import (
+        crude_rate,
+        dsr,
+        isr,
+        isratio,
+        life_expectancy,
+        mean_ci,
+        proportion,
+        sii,
+        standard_population,
     )
     from outcomes.io import (
         read_actuals,

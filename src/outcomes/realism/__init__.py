@@ -19,9 +19,9 @@ quarter (or any share) of peers actually achieved. The model's equations, and th
 chose it, are in ``docs/realism.md``.
 """
 
-from outcomes.realism.achievability import Achievability, achievability
-from outcomes.realism.backtest import Backtest, backtest
+from outcomes.realism.backtesting import Backtest, backtest
 from outcomes.realism.model import Forecast, Probability, RealismModel, forecast, probability
+from outcomes.realism.shares import Achievability, achievability
 from outcomes.rules.record import peer_achieved
 from outcomes.stats.changes import Changes, RealismNote, changes, peer_rate
 

@@ -1,11 +1,5 @@
-"""Data frames (extra ``pandas``): results out as long, tidy frames with proper dtypes, and
-tables in from frames.
-
-The core of the library is numpy; pandas is imported only inside these functions. Frames are
-long and tidy: one row per organisation, measure and period, with the organisation's code and
-name, the measure, the period label (an ordered categorical, in time order) and the unit; text
-columns are categoricals, numbers floats, flags nullable booleans; no object columns.
-"""
+"""Results and inputs as data frames: tidy long frames of trajectories, scores and Fingertips
+exports, and actuals, baselines and history tables from frames."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes._fields import ArrayField, PolarityField, same_fields
 from outcomes.errors import ScoringError
-from outcomes.realism.achievability import _plans, achievability
 from outcomes.realism.model import MIN_PERIODS, forecast
+from outcomes.realism.shares import _plans, achievability
 from outcomes.stats.changes import (
     Kind,
     _history,
