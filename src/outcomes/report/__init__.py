@@ -229,7 +229,8 @@ def _peer_values(
     if given is None:
         given = targets.peers.get(key)
     if given is not None:
-        return given.describe(), given.values
+        # a set from plain values has no indicator or period to name: no leading ": "
+        return given.describe().removeprefix(": "), given.values
     inline = getattr(targets.plan.measures[key].rule, "peers", None)
     if inline:
         return f"{len(inline)} peer values given in the plan file", np.asarray(inline, dtype=float)

@@ -318,7 +318,8 @@ def peer_position(
         if values.size:
             sign = polarity.sign
             rank = int((sign * (values - value) > 0).sum()) + 1
-            parts.append(f"{_ordinal(rank)} best of {values.size} peers")
+            best = "the best" if rank == 1 else f"{_ordinal(rank)} best"
+            parts.append(f"{best} of {values.size} peers")
     return "; ".join(parts) if parts else "no peers to compare with"
 
 
