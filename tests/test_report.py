@@ -59,7 +59,25 @@ class _Text(HTMLParser):
         self._skip = 0
 
     _BLOCKS = frozenset(
-        "p div li dt dd td th tr br h1 h2 h3 caption figcaption section header footer".split()
+        [
+            "p",
+            "div",
+            "li",
+            "dt",
+            "dd",
+            "td",
+            "th",
+            "tr",
+            "br",
+            "h1",
+            "h2",
+            "h3",
+            "caption",
+            "figcaption",
+            "section",
+            "header",
+            "footer",
+        ]
     )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -246,7 +264,7 @@ def test_write_report_is_atomic_and_careful(ccg_scores: PlanScores, tmp_path: Pa
         write_report(ccg_scores, out, force=False)
     with pytest.raises(OutputError, match="refusing to overwrite an input"):
         write_report(ccg_scores, out, inputs=[out])
-    with pytest.raises(OutputError, match="name it .html"):
+    with pytest.raises(OutputError, match=r"name it \.html"):
         write_report(ccg_scores, tmp_path / "report.pdf")
     with pytest.raises(InputError, match="needs PlanScores"):
         render_report({"pyll": ccg_scores["pyll"]})  # type: ignore[arg-type]
