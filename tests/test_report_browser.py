@@ -112,7 +112,9 @@ def test_scored_report_in_chromium(browser: Any, tmp_path: Path) -> None:
     from outcomes import score_plan
     from outcomes.report import write_report
 
-    scores = score_plan(EXAMPLES / "illustrative-ccg.toml", EXAMPLES / "illustrative-ccg-actuals.csv")
+    scores = score_plan(
+        EXAMPLES / "illustrative-ccg.toml", EXAMPLES / "illustrative-ccg-actuals.csv"
+    )
     page = write_report(scores, tmp_path / "report.html")
     _open(browser, page)
 
