@@ -352,3 +352,32 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "<title>ICB targets</title>" in html and "99F" in html
     assert main(["report", str(CCG), "-o", str(CCG)]) == 1
     assert "name it .html" in capsys.readouterr().err
+
+
+def test_many_organisations_are_drawn_in_several_charts(tmp_path: Path) -> None:
+    from outcomes.report import CHART_ORGANISATIONS
+
+    n = CHART_ORGANISATIONS + 2
+    rows = ["organisation,name,population,measure,period,value"]
+    rows += [f"X{i:02d},Place {i},1000,rate,2013/14,{100 + i}" for i in range(n)]
+    (tmp_path / "baselines.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    plan = parse_plan(
+        """
+        baselines = "baselines.csv"
+        end = "2015/16"
+        [measures.rate]
+        name = "A rate"
+        unit = "per_100000"
+        polarity = "lower"
+        rule = { name = "percentage_change", rate = -0.05 }
+        """,
+        folder=tmp_path,
+    )
+    html = render_report(run_plan(plan))
+    assert html.count("<svg ") == 2
+    text = _parse(html).text
+    assert f"organisations 1 to {CHART_ORGANISATIONS} of {n}" in text
+    assert f"organisations {CHART_ORGANISATIONS + 1} to {n} of {n}" in text
+    assert "Place 25 (X25)" in text
+    ids = _parse(html).ids
+    assert len(ids) == len(set(ids))

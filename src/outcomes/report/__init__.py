@@ -95,7 +95,7 @@ class _Measure:
     precision: str
     scoring: str
     national: str
-    chart: Any
+    charts: list[tuple[str, Any]]
     start: str
     periods: list[str]
     groups: list[_Group]
@@ -136,18 +136,51 @@ def _inline_svg(svg: str, prefix: str, label: str) -> Any:
     return markupsafe.Markup(body)
 
 
-def _chart(
+#: Organisations per chart: a plan of more is drawn in several charts, none left out.
+CHART_ORGANISATIONS = 24
+
+
+def _charts(
     trajectory: Trajectory, score: Score | None, national: float | None, anchor: str, name: str
-) -> Any:
+) -> list[tuple[str, Any]]:
+    """(caption note, inline SVG) per chart: one panel per organisation, at most
+    :data:`CHART_ORGANISATIONS` panels a chart."""
     from outcomes.plot import figure_svg, plot_trajectory
 
-    fig = plot_trajectory(trajectory, score=score, national=national, title="")  # the h2 says it
-    try:
-        svg = figure_svg(fig)
-    finally:
-        fig.clear()
+    count = max(1, trajectory.values.reshape(-1, len(trajectory.periods)).shape[0])
     what = "targets and actuals" if score is not None else "targets"
-    return _inline_svg(svg, anchor, f"Chart of the {what}: {name}")
+    out = []
+    for first in range(0, count, CHART_ORGANISATIONS):
+        rows = list(range(first, min(count, first + CHART_ORGANISATIONS)))
+        chosen = None if len(rows) == count else rows
+        fig = plot_trajectory(trajectory, score=score, national=national, org=chosen, title="")
+        try:
+            svg = figure_svg(fig)
+        finally:
+            fig.clear()
+        note = "" if chosen is None else f"organisations {rows[0] + 1} to {rows[-1] + 1} of {count}"
+        label = f"Chart of the {what}: {name}" + (f", {note}" if note else "")
+        out.append((note, _inline_svg(svg, f"{anchor}-{len(out) + 1}", label)))
+    return out
+
+
+def _national_words(
+    given: float | None, trajectory: Trajectory, ndigits: int
+) -> tuple[str, float | None]:
+    """The national value in words, and the value to draw (None when it varies)."""
+    if given is not None:
+        return format_value(given, trajectory.unit, ndigits), given
+    recorded = trajectory.rule.parameters.get("national")
+    if recorded is None:
+        return "", None
+    low, high = (float(f(np.asarray(recorded, dtype=float))) for f in (np.min, np.max))
+    if low == high:
+        return format_value(low, trajectory.unit, ndigits), None  # the chart takes the rule's
+    return (
+        f"varies by organisation ({format_value(low, trajectory.unit, ndigits)} to "
+        f"{format_value(high, trajectory.unit, ndigits)})",
+        None,
+    )
 
 
 def _number(value: float, ndigits: int | None) -> str:
@@ -340,10 +373,7 @@ def _measure(
     ]
     groups = _groups(trajectory, score, labels)
     described, values = _peer_values(key, targets, peers)
-    national = m.national
-    if national is None and "national" in trajectory.rule.parameters:
-        low = float(np.min(np.asarray(trajectory.rule.parameters["national"], dtype=float)))
-        national = low
+    national, drawn = _national_words(m.national, trajectory, m.ndigits)
     return _Measure(
         key=key,
         anchor=anchor,
@@ -355,8 +385,8 @@ def _measure(
         precision=f"targets published to {m.ndigits} decimal place{'s' if m.ndigits != 1 else ''}"
         " (rounded half-up) and scored as published",
         scoring=_scoring_words(score, trajectory.unit),
-        national="" if national is None else format_value(national, trajectory.unit, m.ndigits),
-        chart=_chart(trajectory, score, m.national, anchor, name),
+        national=national,
+        charts=_charts(trajectory, score, drawn, anchor, name),
         start=str(trajectory.start),
         periods=[str(p) for p in (score.periods if score is not None else trajectory.periods)],
         groups=groups,
