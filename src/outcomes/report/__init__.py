@@ -149,7 +149,7 @@ def _charts(
 
     count = max(1, trajectory.values.reshape(-1, len(trajectory.periods)).shape[0])
     what = "targets and actuals" if score is not None else "targets"
-    out = []
+    out: list[tuple[str, Any]] = []
     for first in range(0, count, CHART_ORGANISATIONS):
         rows = list(range(first, min(count, first + CHART_ORGANISATIONS)))
         chosen = None if len(rows) == count else rows
