@@ -105,16 +105,9 @@ def midpoint_year(p: Period) -> float:
     >>> round(midpoint_year(period("2014/15")) - midpoint_year(period("2012")), 2)
     2.25
     """
-    start, end = p.start, p.end
-    middle = (
-        _dt.datetime.combine(start, _dt.time())
-        + (
-            _dt.datetime.combine(end, _dt.time())
-            + _dt.timedelta(days=1)
-            - _dt.datetime.combine(start, _dt.time())
-        )
-        / 2
-    )
+    first = _dt.datetime.combine(p.start, _dt.time())
+    after = _dt.datetime.combine(p.end, _dt.time()) + _dt.timedelta(days=1)
+    middle = first + (after - first) / 2
     year_start = _dt.datetime(middle.year, 1, 1)
     days = (_dt.datetime(middle.year + 1, 1, 1) - year_start).total_seconds()
     return middle.year + (middle - year_start).total_seconds() / days
@@ -615,7 +608,7 @@ def plot_trajectory(
         drawn = _draw(ax, rows[0], score)
         if score is not None:
             _room_for_missing([ax])
-        _panel_title(ax, heading if len(rows[0].label) == 0 else f"{heading}: {rows[0].label}", 60)
+        _panel_title(ax, ": ".join(part for part in (heading, rows[0].label) if part), 60)
         ax.set_ylabel(label, fontsize=8)
         items, labels = _legend_items(drawn)
         ax.legend(items, labels, fontsize=6.5, loc="best", framealpha=0.85)
@@ -720,7 +713,6 @@ def plot_plan(
     6
     """
     trajectories, score_map, nationals, note = _plan_parts(targets_or_mapping, scores)
-    first = next(iter(trajectories.values()))
     rows_by_key = {
         key: _rows(t, score_map.get(key), org, nationals.get(key), None)
         for key, t in trajectories.items()
@@ -772,7 +764,6 @@ def plot_plan(
     if note:
         heading = f"{heading} - {note}" if heading else note
     _finish(fig, handles, heading, columns)
-    del first
     if path is None:
         return fig
     return save_figure(fig, path)
