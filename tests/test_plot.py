@@ -294,3 +294,11 @@ def test_save_figure_refuses_other_formats(tmp_path: Path) -> None:
     t, _ = _two_orgs()
     with pytest.raises(OutputError, match=r"\.png, \.svg or \.pdf"):
         save_figure(plot_trajectory(t), tmp_path / "chart.gif")
+
+
+def test_plot_plan_panel_titles_are_whole(ccg_scores) -> None:  # type: ignore[no-untyped-def]
+    fig = plot_plan(ccg_scores)
+    titles = [ax.get_title(loc="left") for ax in _visible(fig)]
+    names = [t.measure for t in ccg_scores.targets.values()]
+    assert [title.split() for title in titles] == [(name or "").split() for name in names]
+    assert any("\n" in title for title in titles)  # long names wrap, never cut
