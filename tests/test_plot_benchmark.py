@@ -1,4 +1,4 @@
-"""outcomes.plot_benchmark: funnel and trend charts render to PNG and SVG with real text."""
+"""outcomes.plot: funnel and trend charts render to PNG and SVG with real text."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 pytest.importorskip("matplotlib")
 
 from outcomes.benchmark import recent_trend
-from outcomes.errors import OutcomesError, ScoringError
-from outcomes.plot_benchmark import FUNNEL_STYLE, SIGNIFICANCE_STYLE, plot_funnel, plot_trend
+from outcomes.errors import OutcomesError, OutputError, ScoringError
+from outcomes.plot import FUNNEL_STYLE, SIGNIFICANCE_STYLE, plot_funnel, plot_trend
 
 DATA = Path(__file__).parent / "data"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -129,9 +129,9 @@ def test_trend_chart_marks_each_point_against_the_benchmark(tmp_path: Path) -> N
 def test_chart_errors() -> None:
     with pytest.raises(ScoringError, match="one name per area"):
         plot_funnel([1, 2], [10, 20], statistic="proportion", x_label="x", y_label="y", names=["a"])
-    with pytest.raises(ScoringError, match=r"\.png or \.svg"):
+    with pytest.raises(OutputError, match=r"\.png, \.svg or \.pdf"):
         plot_funnel(
-            [1, 2], [10, 20], statistic="proportion", x_label="x", y_label="y", path="f.pdf"
+            [1, 2], [10, 20], statistic="proportion", x_label="x", y_label="y", path="f.gif"
         )
     with pytest.raises(ScoringError, match="3 periods"):
         plot_trend(["a", "b", "c"], [1.0, 2.0], polarity="higher", y_label="y")

@@ -11,7 +11,9 @@ import pytest
 from outcomes.errors import ScoringError
 from outcomes.frames import history_from_frame
 
-plot_realism = pytest.importorskip("outcomes.plot_realism")
+pytest.importorskip("matplotlib")
+from outcomes import plot as plot_realism
+
 DATA = Path(__file__).parent / "data"
 
 

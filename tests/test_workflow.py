@@ -197,3 +197,26 @@ def test_pandas_frames() -> None:
     assert tf[tf["period"] == "2015/16"]["target"].tolist() == pytest.approx([81.0, 162.0])
     sf = score(t, [[85.0, None], [190.0, 150.0]]).to_frame()
     assert len(sf) == 4 and sf["rag"].tolist() == ["GREEN", "GREY", "RED", "GREEN"]
+
+
+def test_provenance_names_the_plan_file() -> None:
+    targets = run_plan(EXAMPLES / "illustrative-ccg.toml")
+    assert targets.provenance()["plan"].endswith("illustrative-ccg.toml")
+    assert "plan" not in run_plan(parse_plan((EXAMPLES / "illustrative-ccg.toml").read_text()))
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from outcomes._files import write_atomic
+
+    out = tmp_path / "targets.csv"
+    assert main(["plan", str(EXAMPLES / "illustrative-ccg.toml"), "-o", str(out)]) == 0
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    out.chmod(0o640)  # a replaced file keeps its own permissions
+    write_atomic(out, "x\n", force=True)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert out.read_text() == "x\n"

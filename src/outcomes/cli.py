@@ -394,6 +394,39 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from outcomes.report import write_report
+    from outcomes.workflow import run_plan, score_plan
+
+    if args.actuals:
+        result: Any = score_plan(
+            args.plan, args.actuals, baselines=args.baselines, peers=_peers(args)
+        )
+    else:
+        result = run_plan(args.plan, baselines=args.baselines, peers=_peers(args))
+    path = write_report(
+        result, args.output, title=args.title, force=args.force, inputs=_inputs(args)
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def _report_parser(sub: Any) -> None:
+    rp = sub.add_parser(
+        "report",
+        help="one self-contained HTML report of a plan and its actuals",
+        epilog="example: outcomes report examples/illustrative-ccg.toml "
+        "examples/illustrative-ccg-actuals.csv -o report.html",
+    )
+    rp.add_argument("plan")
+    rp.add_argument("actuals", nargs="?", help="actuals to score (without them: targets only)")
+    _plan_options(rp)
+    rp.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    rp.add_argument("--title", help="the report's title (default: the organisations' names)")
+    rp.add_argument("--force", action="store_true", help="overwrite the output if it exists")
+    rp.set_defaults(func=_cmd_report)
+
+
 def _temp_folder() -> str:
     import tempfile
 
@@ -510,6 +543,7 @@ def _parser() -> argparse.ArgumentParser:
         else:
             c.add_argument("--chart", help="also draw a chart (PNG or SVG by the suffix)")
         c.set_defaults(func=func)
+    _report_parser(sub)
     a = sub.add_parser(
         "audit",
         help="audit a CSV of published trajectory rows",

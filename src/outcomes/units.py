@@ -43,6 +43,7 @@ __all__ = [
     "check_values",
     "convert",
     "describe",
+    "format_value",
     "is_missing",
     "quantity",
     "registry",
@@ -326,6 +327,36 @@ def _name(value: Any) -> str:
     dims = getattr(value, "dimensionality", "")
     label = str(units)
     return f"{label!r} ({dims if str(dims) != 'dimensionless' else 'dimensionless'})"
+
+
+def format_value(value: float, unit_id: str | None = None, ndigits: int | None = None) -> str:
+    """A value as a reader sees it: thousands separators, the measure's precision, its unit.
+
+    Rounded half-up to ``ndigits`` places (the unit's own precision by default), as NHS tables
+    publish; used by the report and the rule in words.
+
+    >>> format_value(667.4321, "per_100000", 1)
+    '667.4 per 100,000 population'
+    >>> format_value(84.0, "percent"), format_value(1234.5, "gbp"), format_value(0.125, "count", 2)
+    ('84.0%', '£1,234.50', '0.13')
+    >>> format_value(79.0, "eq5d_x100", 0)
+    '79 (EQ-5D index score x 100)'
+
+    """
+    from outcomes._arrays import round_half_up
+
+    spec = unit(unit_id) if unit_id is not None else None
+    digits = ndigits if ndigits is not None else (spec.ndigits if spec is not None else 1)
+    number = f"{float(round_half_up(value, digits)):,.{digits}f}"  # half-up, as published
+    if spec is None or spec.kind in ("count", "none"):
+        return number
+    if spec.label == "%":
+        return f"{number}%"
+    if spec.kind == "money" and spec.label.startswith("£"):
+        return f"£{number}{spec.label[1:]}"
+    if spec.kind in ("score", "proportion", "ratio"):
+        return f"{number} ({spec.label})"
+    return f"{number} {spec.label}"
 
 
 def unit_expression(unit_id: str) -> str:

@@ -96,7 +96,12 @@ def plainest(lo: FloatArray, hi: FloatArray, percent: bool) -> FloatArray:
     [-0.032, 4.5]
     """
     unit = 100.0 if percent else 1.0
-    mid = (lo + hi) / 2
+    with np.errstate(invalid="ignore", over="ignore"):
+        mid = (lo + hi) / 2
+    # a half-open interval is anchored at its finite end; an unbounded one at zero
+    mid = np.where(np.isfinite(lo) & ~np.isfinite(hi), lo, mid)
+    mid = np.where(~np.isfinite(lo) & np.isfinite(hi), hi, mid)
+    mid = np.where(np.isneginf(lo) & np.isposinf(hi), 0.0, mid)
     out = np.where(np.isfinite(mid), mid, np.nan)
     done = ~(lo <= hi)
     for places in range(_MAX_PLACES + 1):

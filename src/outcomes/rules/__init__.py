@@ -44,6 +44,7 @@ from outcomes.rules.combine import check_compatible, composite, phase
 from outcomes.rules.paths import reach_national, to_target
 from outcomes.rules.peers import national_or_quantile, quantile_step
 from outcomes.rules.record import peer_achieved
+from outcomes.trajectory import Trajectory
 
 __all__ = [
     "ALL_INVARIANTS",
@@ -58,6 +59,7 @@ __all__ = [
     "check_compatible",
     "composite",
     "cumulative_share",
+    "describe_rule",
     "get",
     "hold",
     "names",
@@ -103,3 +105,47 @@ def plan_rule_type() -> Any:
     their ``name``."""
     models = tuple(spec.plan_model for spec in REGISTRY.values())
     return Annotated[Union[models], Field(discriminator="name")]  # noqa: UP007
+
+
+def describe_rule(trajectory: Trajectory) -> str:
+    """The rule that made a trajectory, in plain English, from its recorded name and parameters.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        Any trajectory; an unknown rule is given by its name and parameters.
+
+    Returns
+    -------
+    str
+        One sentence without a full stop, e.g. for the report's "the rule in words". Each
+        registered rule declares its own sentence (:attr:`RuleSpec.describe`).
+
+    Examples
+    --------
+    >>> from outcomes import hold, percentage_change, quantile_step, reach_national, to_target
+    >>> describe_rule(percentage_change(2150.4, -0.032, start="2013", end="2018/19"))
+    'a 3.2% fall a year, compounded, from the 2013 baseline to 2018/19'
+    >>> describe_rule(to_target(702.5, 667.4, start="2013/14", end="2015/16", unit="per_100000"))
+    'reach 667.4 per 100,000 population by 2015/16 from the 2013/14 baseline, in equal steps'
+    >>> describe_rule(reach_national(78.4, 82.1, polarity="higher", start="2013/14", end="2018/19",
+    ...                              unit="percent"))  # doctest: +NORMALIZE_WHITESPACE
+    'where the 2013/14 baseline is worse than the national value of 82.1%, reach it by 2018/19,
+    in equal steps; otherwise hold the baseline'
+    >>> print(describe_rule(quantile_step(2410.0, [1650, 1800, 1930, 2050, 2180, 2330, 2510, 2640],
+    ...                                   polarity="lower", start="2012/13", end="2018/19",
+    ...                                   profile="front-loaded")))  # doctest: +NORMALIZE_WHITESPACE
+    move one quartile better among peers by 2018/19, to the near edge of the better quartile,
+    with most of the change early (front-loaded); hold the baseline if already in the best
+    quartile (peers' Q1 1,897.5, median 2,115, Q3 2,375)
+    >>> describe_rule(hold(9850.0, start="2013/14", end="2015/16"))
+    'hold the 2013/14 baseline in every year to 2015/16 (no change planned)'
+    """
+    rule = trajectory.rule
+    spec = REGISTRY.get(rule.name)
+    if spec is not None and spec.describe is not None:
+        return spec.describe(trajectory)
+    if rule.name == "composite":
+        parts = rule.parameters.get("parts", [])
+        return f"the sum of {len(parts)} parts' targets: " + "; ".join(str(x) for x in parts)
+    return f"the rule {rule.describe()}"

@@ -116,6 +116,10 @@ class RuleSpec:
         ``history``).
     needs_polarity : bool
         Whether the rule cannot run without a direction of improvement.
+    describe : callable or None
+        ``describe(trajectory) -> str``: the rule in plain English, built from the trajectory's
+        recorded parameters (one sentence, no full stop), for the report and the CLI. Every
+        registered rule has one (a test holds each rule to it).
     """
 
     name: str
@@ -128,6 +132,7 @@ class RuleSpec:
     measured: Mapping[str, Literal["baseline", "absolute"]] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
     needs_polarity: bool = False
+    describe: Callable[[Trajectory], str] | None = None
 
     def __post_init__(self) -> None:
         own = [p for p in inspect.signature(self.function).parameters if p not in COMMON_ARGUMENTS]

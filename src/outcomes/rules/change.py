@@ -15,6 +15,7 @@ from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
+from outcomes.rules import _words as w
 from outcomes.rules._engine import (
     Indexing,
     PeriodLike,
@@ -484,6 +485,48 @@ def _two_phase_example(st: Any, start: Period, end: Period) -> Any:
     return st.tuples(common, first).map(lambda pair: {**pair[0], **pair[1]})
 
 
+def _describe_percentage_change(t: Trajectory) -> str:
+    p, per = t.rule.parameters, w.per(t)
+    if p.get("compound", True):
+        return (
+            f"{w.change(p['rate'], per)}, compounded, from the {t.start} baseline to {t.end}"
+            f"{w.indexing(t)}"
+        )
+    return (
+        f"{w.change(p['rate'], per)} of the {t.start} baseline (simple, not compounded) to "
+        f"{t.end}{w.indexing(t)}"
+    )
+
+
+def _describe_hold(t: Trajectory) -> str:
+    return f"hold the {t.start} baseline in every {w.per(t).split()[-1]} to {t.end} (no change planned)"
+
+
+def _describe_two_phase(t: Trajectory) -> str:
+    p, per = t.rule.parameters, w.per(t)
+    brk = p.get("break_period", "")
+    linear = p.get("kind") == "linear"
+
+    def absolute(v: float) -> str:
+        return w.format_value(abs(v), t.unit, t.ndigits)
+
+    def change(value: Any) -> str:
+        return w.change(value, per, absolute if linear else None)
+
+    if p.get("step") is not None:
+        low, _ = w.scalar_or_range(p["step"])
+        size = absolute(low) if linear else w.percent(low)
+        word = "fall" if low < 0 else "rise"
+        first = f"a {word} of {size} in all by {brk}" if low != 0 else f"no change to {brk}"
+    else:
+        first = f"{change(p['first_rate'])} to {brk}"
+    how = "in absolute steps" if linear else "compounded"
+    return (
+        f"from the {t.start} baseline, {first}, then {change(p['rate'])} to {t.end}, {how}"
+        f"{w.indexing(t)}"
+    )
+
+
 RULES = (
     RuleSpec(
         name="percentage_change",
@@ -512,6 +555,7 @@ RULES = (
             ),
         ),
         example=_rates,
+        describe=_describe_percentage_change,
     ),
     RuleSpec(
         name="hold",
@@ -521,6 +565,7 @@ RULES = (
         invariants=ALL_INVARIANTS,
         audit=(AuditForm("hold", None, {}, _held),),
         example=_nothing_to_set,
+        describe=_describe_hold,
     ),
     RuleSpec(
         name="two_phase",
@@ -530,5 +575,6 @@ RULES = (
         invariants=frozenset({"reaches_target", "scale_equivariant"}),
         audit=_TWO_PHASE_FORMS,
         example=_two_phase_example,
+        describe=_describe_two_phase,
     ),
 )

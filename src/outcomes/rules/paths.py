@@ -15,6 +15,7 @@ from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
+from outcomes.rules import _words as w
 from outcomes.rules._engine import (
     PROFILES,
     Indexing,
@@ -204,6 +205,23 @@ def _national_example(st: Any, start: Period, end: Period) -> Any:
     )
 
 
+def _describe_to_target(t: Trajectory) -> str:
+    p = t.rule.parameters
+    return (
+        f"reach {w.value_or_range(p['target'], t)} by {t.end} from the {t.start} baseline, "
+        f"{w.profile(p.get('profile'))}{w.indexing(t)}"
+    )
+
+
+def _describe_reach_national(t: Trajectory) -> str:
+    p = t.rule.parameters
+    return (
+        f"where the {t.start} baseline is worse than the national value of "
+        f"{w.value_or_range(p['national'], t)}, reach it by {t.end}, "
+        f"{w.profile(p.get('profile'))}; otherwise hold the baseline{w.indexing(t)}"
+    )
+
+
 RULES = (
     RuleSpec(
         name="to_target",
@@ -226,6 +244,7 @@ RULES = (
         ),
         example=_to_target_example,
         measured={"target": "baseline"},
+        describe=_describe_to_target,
     ),
     RuleSpec(
         name="reach_national",
@@ -235,6 +254,7 @@ RULES = (
         invariants=ALL_INVARIANTS,
         example=_national_example,
         measured={"national": "absolute"},
+        describe=_describe_reach_national,
         needs_polarity=True,
     ),
 )

@@ -15,6 +15,7 @@ from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
+from outcomes.rules import _words as w
 from outcomes.rules._engine import (
     PROFILES,
     Indexing,
@@ -288,6 +289,35 @@ def _national_or_quantile_example(st: Any, start: Period, end: Period) -> Any:
     )
 
 
+def _move(t: Trajectory) -> str:
+    p = t.rule.parameters
+    band = w.band_name(p.get("quantiles", 4))
+    steps = int(p.get("steps", 1))
+    how_many = f"{w.number(steps)} {band}{'s' if steps > 1 else ''}"
+    aim = (
+        f"to the middle of the {band} aimed for"
+        if p.get("aim") == "middle"
+        else f"to the near edge of the better {band}"
+    )
+    return (
+        f"move {how_many} better among peers by {t.end}, {aim}, {w.profile(p.get('profile'))}; "
+        f"hold the baseline if already in the best {band}"
+    )
+
+
+def _describe_quantile_step(t: Trajectory) -> str:
+    return f"{_move(t)}{w.bounds_words(t.rule.parameters.get('bounds'), t)}{w.indexing(t)}"
+
+
+def _describe_national_or_quantile(t: Trajectory) -> str:
+    p = t.rule.parameters
+    return (
+        f"where the {t.start} baseline is worse than the national value of "
+        f"{w.value_or_range(p['national'], t)}, reach it by {t.end}; otherwise {_move(t)}"
+        f"{w.bounds_words(p.get('bounds'), t)}{w.indexing(t)}"
+    )
+
+
 RULES = (
     RuleSpec(
         name="quantile_step",
@@ -297,6 +327,7 @@ RULES = (
         invariants=ALL_INVARIANTS,
         example=_quantile_example,
         measured={"peers": "absolute"},
+        describe=_describe_quantile_step,
         inputs=("peers",),
         needs_polarity=True,
     ),
@@ -308,6 +339,7 @@ RULES = (
         invariants=ALL_INVARIANTS,
         example=_national_or_quantile_example,
         measured={"peers": "absolute", "national": "absolute"},
+        describe=_describe_national_or_quantile,
         inputs=("peers",),
         needs_polarity=True,
     ),

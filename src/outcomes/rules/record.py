@@ -13,6 +13,7 @@ from pydantic import Field
 from outcomes.errors import ScoringError, TrajectoryError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
+from outcomes.rules import _words as w
 from outcomes.rules._engine import Indexing, PeriodLike, parse_polarity
 from outcomes.rules._spec import RuleParameters, RuleSpec
 from outcomes.rules.change import percentage_change
@@ -165,6 +166,26 @@ def _history_example(st: Any, start: Period, end: Period) -> Any:
     )
 
 
+def _describe_peer_achieved(t: Trajectory) -> str:
+    p = t.rule.parameters
+    share = float(p.get("percentile", 0.75))
+    who = "the best quarter of" if share == 0.75 else f"the {share:.0%} point of"
+    noise = ", sampling noise removed" if p.get("noise_removed") else ""
+    peers = int(p.get("peers", 0))
+    source = f"{who} {peers} peers' yearly changes{noise}"
+    compound = "compounded" if p.get("compound", True) else "simple, not compounded"
+    peer_rate, applied = float(p.get("peer_rate", 0.0)), float(p.get("rate", 0.0))
+    if applied == 0.0 and peer_rate != 0.0:
+        return (
+            f"hold the {t.start} baseline to {t.end}: {source} was {w.change(peer_rate, 'a year')}, "
+            f"a deterioration, and no rule plans to get worse"
+        )
+    return (
+        f"{w.change(applied, w.per(t))}, what {source} achieved, {compound}, from the "
+        f"{t.start} baseline to {t.end}{w.indexing(t)}"
+    )
+
+
 RULES = (
     RuleSpec(
         name="peer_achieved",
@@ -176,5 +197,6 @@ RULES = (
         measured={"history": "absolute", "lower": "absolute", "upper": "absolute"},
         inputs=("history",),
         needs_polarity=True,
+        describe=_describe_peer_achieved,
     ),
 )

@@ -40,7 +40,11 @@ class PeerSet:
         return int(self.values.size)
 
     def describe(self) -> str:
-        """One line for outputs and provenance, e.g. ``indicator 93356, 2017, County & UA, ...``."""
+        """One line for outputs and provenance, e.g. ``indicator 93356, 2017, County & UA, ...``.
+
+        >>> PeerSet.from_values([1.0, 2.0, 3.0]).describe()
+        '3 areas from given values'
+        """
         parts = [
             f"indicator {self.indicator}" if self.indicator is not None else None,
             self.period,
@@ -50,7 +54,8 @@ class PeerSet:
         ]
         text = ", ".join(p for p in parts if p)
         dropped = f"; {self.left_out} area(s) without a value left out" if self.left_out else ""
-        return f"{text}: {self.n} areas from {self.source}{dropped}"
+        where = f"{self.n} areas from {self.source}{dropped}"
+        return f"{text}: {where}" if text else where
 
     @classmethod
     def from_values(cls, values: npt.ArrayLike, *, source: str = "given values") -> PeerSet:

@@ -166,6 +166,7 @@ class Plan(_Strict):
     note: str | None = None
 
     _folder: Path | None = PrivateAttr(default=None)
+    _source: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -206,6 +207,11 @@ class Plan(_Strict):
     def folder(self) -> Path | None:
         """The folder the plan file is in (relative paths in the plan are read from there)."""
         return self._folder
+
+    @property
+    def source(self) -> str | None:
+        """The plan file it was read from (``None`` for a plan given as text)."""
+        return self._source
 
     def path(self, relative: str) -> Path:
         """A path named in the plan, relative to the plan file's folder."""
@@ -258,6 +264,8 @@ def parse_plan(text: str, *, source: str = "<plan>", folder: str | Path | None =
     _check_catalogue(plan, source)
     if folder is not None:
         plan._folder = Path(folder)
+    if source != "<plan>":
+        plan._source = source
     return plan
 
 

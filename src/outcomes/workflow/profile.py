@@ -101,7 +101,7 @@ class AreaProfile:
     def plot_funnel(self, path: str) -> Any:
         """The areas on a funnel plot around England, with 95% and 99.8% control limits
         (extra ``plot``)."""
-        from outcomes.plot_benchmark import plot_funnel
+        from outcomes.plot import plot_funnel
 
         ok = np.isfinite(self.count) & np.isfinite(self.denominator) & (self.denominator > 0)
         shown = f"per {self.per:,.0f}" if self.statistic == "rate" else "%"

@@ -284,8 +284,8 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
         codes = (plan.organisation.code,)
         names = (plan.organisation.name,)
         populations = (plan.organisation.population,)
-    if plan.folder is not None:
-        sources.setdefault("plan", str(plan.folder))
+    if plan.source is not None or plan.folder is not None:
+        sources.setdefault("plan", plan.source or str(plan.folder))
     out: dict[str, Trajectory] = {}
     used: dict[str, PeerSet] = {}
     cache: dict[tuple[Any, ...], PeerSet] = {}

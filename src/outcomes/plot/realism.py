@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomes.errors import ScoringError
+from outcomes.plot._base import figure, save_figure
 from outcomes.polarity import Polarity
 from outcomes.realism import achievability, changes, forecast
 from outcomes.stats.changes import Kind, _posteriors, _sampling_sd
@@ -33,25 +34,6 @@ PLAN = "#b2182b"
 ADJUSTED = "#2166ac"
 FAN = "#2166ac"
 PEERS = "#762a83"
-
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("charts need matplotlib: pip install 'outcomes[plot]'") from None
-    return plt
-
-
-def _save(fig: Any, path: str | Path | None) -> None:
-    if path is None:
-        return
-    plt = _pyplot()
-    with plt.rc_context({"svg.fonttype": "none"}):  # SVG text stays text
-        fig.savefig(Path(path), dpi=110, bbox_inches="tight")
 
 
 def _direction(polarity: Polarity) -> str:
@@ -128,7 +110,6 @@ def plot_changes(
     >>> ax.get_xlabel()
     'change over 1 year (%);  ← better (lower is better)'
     """
-    plt = _pyplot()
     a = achievability(
         planned_change,
         history,
@@ -149,7 +130,7 @@ def plot_changes(
     shown = values * scale
     plan = float(a.planned_change) * scale
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.0))
+        ax = figure(7.0, 4.0).subplots()
     lo, hi = np.quantile(shown, [0.005, 0.995])
     lo, hi = min(lo, plan), max(hi, plan)
     pad = 0.05 * (hi - lo or 1.0)
@@ -199,7 +180,8 @@ def plot_changes(
         fontsize=7, loc="upper right" if a.polarity is Polarity.LOWER_IS_BETTER else "upper left"
     )
     ax.grid(alpha=0.3, axis="y")
-    _save(ax.figure, path)
+    if path is not None:
+        save_figure(ax.figure, path)
     return ax
 
 
@@ -287,7 +269,6 @@ def plot_fan(
     >>> [t.get_text() for t in ax.get_xticklabels()][-2:]
     ['+1', '+2']
     """
-    plt = _pyplot()
     pol = Polarity.parse(polarity)
     values = np.asarray(history, dtype=np.float64)
     if isinstance(targets, Mapping):
@@ -318,7 +299,7 @@ def plot_fan(
     x_hist = np.arange(n)
     x_future = n - 1 + np.asarray(horizons, dtype=np.float64)
     if ax is None:
-        _, ax = plt.subplots(figsize=(9.0, 4.0))
+        ax = figure(9.0, 4.0).subplots()
     last = values[row, ~np.isnan(values[row])][-1]
     for inner, outer, alpha in ((0.05, 0.95, 0.15), (0.10, 0.90, 0.22), (0.25, 0.75, 0.32)):
         lo_q = np.concatenate([[last], f.quantile(inner)[row]])
@@ -383,5 +364,6 @@ def plot_fan(
     ax.set_xlabel("period (equally spaced)", fontsize=8)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.grid(alpha=0.3)
-    _save(ax.figure, path)
+    if path is not None:
+        save_figure(ax.figure, path)
     return ax

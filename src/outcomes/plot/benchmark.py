@@ -26,6 +26,7 @@ from outcomes.benchmark import (
 from outcomes.benchmark._common import _positive
 from outcomes.benchmark.funnels import Statistic
 from outcomes.errors import ScoringError
+from outcomes.plot._base import figure, save_figure, tidy_layout
 from outcomes.polarity import Polarity
 
 __all__ = ["FUNNEL_STYLE", "SIGNIFICANCE_STYLE", "plot_funnel", "plot_trend"]
@@ -64,38 +65,6 @@ SIGNIFICANCE_STYLE: dict[Significance, Style] = {
     Significance.LOWEST: Style("#2A7FA8", "v", "Lowest (beyond 99.8%)"),
     Significance.NOT_COMPARED: Style("#FFFFFF", "o", "Not compared"),
 }
-
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("charts need matplotlib: pip install 'outcomes[plot]'") from None
-    return plt
-
-
-def _layout(fig: Any) -> None:
-    """Tight layout; with extreme data matplotlib may decline, which is not the reader's problem."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        fig.tight_layout()
-
-
-def _save(fig: Any, path: str | Path | None) -> None:
-    if path is None:
-        return
-    out = Path(path)
-    if out.suffix.lower() not in (".png", ".svg"):
-        raise ScoringError(f"path must end in .png or .svg, got {str(path)!r}")
-    import matplotlib
-
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(out, dpi=150, bbox_inches="tight")
 
 
 def _number_text(value: float) -> str:
@@ -210,7 +179,6 @@ def plot_funnel(
     >>> ax.get_xlabel()
     'Patients on the register'
     """
-    plt = _pyplot()
     kind = rate_type if rate_type in ("crude", "dsr") else "crude"
     years_of_data = _positive(years_of_data, "years_of_data")
     significance = funnel_significance(
@@ -262,7 +230,7 @@ def plot_funnel(
         years_of_data=years_of_data,
     )
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.8))
+        ax = figure(7.5, 4.8, layout=None).subplots()
     fig = ax.figure
     for level, dashes, width in ((0.998, "-", 1.2), (0.95, "--", 1.0)):
         lower, upper = limits[level]
@@ -363,8 +331,9 @@ def plot_funnel(
     ax.grid(alpha=0.25, linewidth=0.6)
     ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    _layout(fig)
-    _save(fig, path)
+    tidy_layout(fig)
+    if path is not None:
+        save_figure(fig, path)
     return ax
 
 
@@ -441,7 +410,6 @@ def plot_trend(
     >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
     ['Value (95% CI)', 'England']
     """
-    plt = _pyplot()
     pol = Polarity.parse(polarity)
     labels = [str(p) for p in periods]
     k = len(labels)
@@ -462,7 +430,7 @@ def plot_trend(
         raise ScoringError(f"significance must be Significance values, got {sorted(unknown)!r}")
     x = np.arange(k)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+        ax = figure(7.5, 4.2, layout=None).subplots()
     fig = ax.figure
     ok = np.isfinite(v)
     ax.plot(x[ok], v[ok], "-", color="#555555", linewidth=1.2, zorder=2)
@@ -525,6 +493,7 @@ def plot_trend(
     ax.grid(axis="y", alpha=0.25, linewidth=0.6)
     ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    _layout(fig)
-    _save(fig, path)
+    tidy_layout(fig)
+    if path is not None:
+        save_figure(fig, path)
     return ax

@@ -1,0 +1,89 @@
+"""What every chart shares: matplotlib loaded on first use (the ``plot`` extra), figures made
+without pyplot's global state (so a batch of thousands of charts does not pile up in memory), and
+saving by suffix through a temporary file, with SVG text kept as text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Literal
+
+from outcomes._files import write_atomic
+from outcomes._optional import require
+from outcomes.errors import OutputError
+
+__all__ = ["figure", "figure_svg", "mpl", "save_figure", "tidy_layout"]
+
+
+def mpl() -> Any:
+    """matplotlib, or an ImportError naming the extra to install."""
+    return require("matplotlib", "charts")
+
+
+def figure(
+    width: float, height: float, *, layout: Literal["constrained", "tight"] | None = "constrained"
+) -> Any:
+    """A new matplotlib ``Figure`` (not registered with pyplot) of ``width`` x ``height`` inches."""
+    mpl()
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout=layout, dpi=100)
+
+
+def tidy_layout(fig: Any) -> None:
+    """Tight layout; with extreme data matplotlib may decline, which is not the reader's problem."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+
+
+def figure_svg(fig: Any) -> str:
+    """The figure as SVG text, with its text kept as ``<text>`` (``svg.fonttype = "none"``) so it
+    can be searched, copied and read aloud; no date stamp, stable ids.
+
+    >>> from outcomes import hold
+    >>> from outcomes.plot import plot_trajectory
+    >>> svg = figure_svg(plot_trajectory(hold(5.0, start="2013/14", end="2015/16",
+    ...                                       unit="percent", polarity="higher")))
+    >>> "<text" in svg and "(higher is better)" in svg
+    True
+    """
+    mpl_ = mpl()
+    buffer = io.StringIO()
+    with mpl_.rc_context({"svg.fonttype": "none", "svg.hashsalt": "outcomes"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
+    """Save a figure by the path's suffix (PNG, SVG with real text, or PDF) through a temporary
+    file, so a half-written chart never replaces a good one. Returns the path.
+
+    >>> import tempfile, pathlib
+    >>> from outcomes import hold
+    >>> from outcomes.plot import plot_trajectory
+    >>> fig = plot_trajectory(hold(5.0, start="2013/14", end="2015/16"))
+    >>> save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "chart.svg").suffix
+    '.svg'
+    """
+    out = Path(path)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix == "svg":
+        write_atomic(out, figure_svg(fig))
+        return out
+    if suffix not in ("png", "pdf"):
+        raise OutputError(f"{out}: a chart is written as .png, .svg or .pdf, got {out.suffix!r}")
+    mpl_ = mpl()
+    buffer = io.BytesIO()
+    with mpl_.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(
+            buffer,
+            format=suffix,
+            dpi=dpi,
+            metadata={"CreationDate": None} if suffix == "pdf" else None,
+            bbox_inches="tight",
+        )
+    write_atomic(out, buffer.getvalue())
+    return out
