@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "phase": "outcomes.rules",
     "composite": "outcomes.rules",
     "RuleSpec": "outcomes.rules",
+    "describe_rule": "outcomes.rules",
     # stats
     "quantile_bounds": "outcomes.stats",
     "assign_quantiles": "outcomes.stats",
@@ -224,6 +225,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from outcomes.rules import (
         RuleSpec,
         composite,
+        describe_rule,
         hold,
         national_or_quantile,
         peer_achieved,
