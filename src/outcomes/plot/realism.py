@@ -24,6 +24,7 @@ from outcomes.errors import ScoringError
 from outcomes.plot._base import figure, save_figure
 from outcomes.polarity import Polarity
 from outcomes.realism import achievability, changes, forecast
+from outcomes.realism.plans import _percent
 from outcomes.stats.changes import Kind, _posteriors, _sampling_sd
 
 __all__ = ["plot_changes", "plot_fan"]
@@ -149,7 +150,7 @@ def plot_changes(
         linewidth=0.4,
     )
     shown_plan = f"{plan:+.1f}%" if relative else f"{plan:+.4g} {unit or ''}".rstrip()
-    text = f"planned {shown_plan}: achieved by {float(a.share):.0%}"
+    text = f"planned {shown_plan}: achieved by {_percent(float(a.share))}"
     if lower is not None and upper is not None and a.share_adjusted is not None:
         sd = _sampling_sd(np.asarray(history, dtype=np.float64), lower, upper, a.kind, confidence)
         post = _posteriors(np.asarray(history, dtype=np.float64), sd, a.kind, a.horizon)
@@ -168,7 +169,7 @@ def plot_changes(
                 linewidth=1.8,
                 label="true changes, sampling noise removed",
             )
-        text += f"; {float(a.share_adjusted):.0%} once sampling noise is removed"
+        text += f"; {_percent(float(a.share_adjusted))} once sampling noise is removed"
     ax.axvline(plan, color=PLAN, linewidth=2.0, label="the plan")
     ax.set_title(f"{measure + chr(10) if measure else ''}{text}", fontsize=9)
     unit_text = "%" if relative else (unit or "in the measure's unit")
