@@ -626,3 +626,14 @@ def test_outcomes_errors_only(tmp_path: Path) -> None:
     ):
         with pytest.raises(OutcomesError):
             select_history(write(tmp_path, text))
+
+
+def test_fan_labels_the_future_with_the_plans_periods() -> None:
+    pytest.importorskip("matplotlib")
+    from outcomes.plot import plot_fan
+
+    rng = np.random.default_rng(0)
+    y = np.exp(rng.normal(5, 0.1, (30, 5)))
+    periods = ["2010", "2011", "2012", "2013", "2014"]
+    ax = plot_fan(y, {2: 140.0}, area=0, polarity="lower", periods=periods, future=["2015/16"])
+    assert [t.get_text() for t in ax.get_xticklabels()][-2:] == ["2015/16", "2016"]

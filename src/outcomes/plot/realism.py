@@ -214,6 +214,7 @@ def plot_fan(
     upper: npt.ArrayLike | None = None,
     confidence: float = 0.95,
     measure: str | None = None,
+    future: Sequence[str] | None = None,
     ax: Any = None,
     path: str | Path | None = None,
 ) -> Any:
@@ -242,6 +243,9 @@ def plot_fan(
         As for :func:`outcomes.realism.forecast`.
     measure : str, optional
         The y-axis label.
+    future : sequence of str, optional
+        Labels of the periods after the history (horizons 1, 2, ...), e.g. the plan's target
+        periods; by default the history's labels continue.
     ax, path
         Axes to draw on; file to save (PNG or SVG; SVG keeps text as text).
 
@@ -296,7 +300,11 @@ def plot_fan(
     labels = list(periods) if periods is not None else [str(i) for i in range(n)]
     if len(labels) != n:
         raise ScoringError(f"periods has {len(labels)} labels, history has {n} periods")
-    labels += _extend(labels, len(horizons))
+    after = _extend(labels, len(horizons))
+    if future is not None:
+        given = [str(f) for f in future][: len(horizons)]
+        after = given + after[len(given) :]
+    labels += after
     x_hist = np.arange(n)
     x_future = n - 1 + np.asarray(horizons, dtype=np.float64)
     if ax is None:

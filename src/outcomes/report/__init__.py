@@ -245,6 +245,13 @@ def _realism_charts(
             out.append((more, None))
             break
         targets = {round(float(r.horizons[j])): float(r.targets[i, j]) for j in np.flatnonzero(ok)}
+        # label the future by the plan's periods where a target falls, else continue the history's
+        future = {
+            round(float(h)): p
+            for h, p in zip(r.horizons, r.target_periods, strict=True)
+            if float(h) == round(float(h))
+        }
+        extended = _continue(history.periods, max(targets))
         ax = plot_fan(
             history.values,
             targets,
@@ -254,6 +261,7 @@ def _realism_charts(
             periods=list(history.periods),
             kind=r.kind,
             measure=label or name,
+            future=[future.get(h, extended[h - 1]) for h in range(1, max(targets) + 1)],
             **limits,
         )
         try:
@@ -264,11 +272,23 @@ def _realism_charts(
         caption = (
             f"{labels[i]}: its published values, the forecast's median and the ranges holding "
             "50%, 80% and 90% of probable outcomes, and each target with the probability of "
-            f"meeting it (periods after {r.history_periods[-1]} are counted by start year)."
+            f"meeting it (years after {r.history_periods[-1]} are counted by start year)."
+            if r.steps_per_year == 1
+            else f"{labels[i]}: its published values, the forecast's median and the ranges "
+            "holding 50%, 80% and 90% of probable outcomes, and each target with the "
+            "probability of meeting it."
         )
         what = f"Fan chart of the probable path: {labels[i]}, {name}"
         out.append((caption, _inline_svg(svg, f"{anchor}-r{len(out) + 1}", what)))
     return out
+
+
+def _continue(periods: tuple[str, ...], count: int) -> list[str]:
+    """The ``count`` period labels after the last of ``periods``."""
+    from outcomes.periods import period
+
+    last = period(periods[-1])
+    return [str(last.shift(k)) for k in range(1, count + 1)]
 
 
 def _odds(r: Realism, labels: list[str], ndigits: int) -> list[_Odds]:
