@@ -637,3 +637,55 @@ def test_fan_labels_the_future_with_the_plans_periods() -> None:
     periods = ["2010", "2011", "2012", "2013", "2014"]
     ax = plot_fan(y, {2: 140.0}, area=0, polarity="lower", periods=periods, future=["2015/16"])
     assert [t.get_text() for t in ax.get_xticklabels()][-2:] == ["2015/16", "2016"]
+
+
+def test_a_fingertips_history_in_a_plan_file_and_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h = select_history(CAMPY, area_type="County & UA", age="All ages")
+    row = h.areas.index("E06000001")  # Hartlepool, 2017: 127.1 per 100,000
+    text = """
+end = "2019"
+footprint = "hwb"
+
+[organisation]
+code = "E06000001"
+name = "Hartlepool"
+population = 93000
+footprint = "hwb"
+
+[measures.campylobacter]
+name = "Campylobacter cases per 100,000"
+unit = "per_100000"
+polarity = "lower"
+baseline = { value = 127.1, period = "2017" }
+rule = { name = "percentage_change", rate = -0.05 }
+periods = ["2018", "2019"]
+"""
+    selection = (
+        f'history = {{ file = "{CAMPY.as_posix()}", area_type = "County & UA", age = "All ages" }}'
+    )
+    targets = run_plan(parse_plan(text + selection))
+    r = targets.realism["campylobacter"]
+    assert targets.provenance()["history for campylobacter"].startswith(
+        "indicator 93356, County & UA, Persons, All ages: 152 areas x 3 periods (2015–2017)"
+    )
+    a = achievability(r.planned_change, h.values, polarity="lower", lower=h.lower, upper=h.upper)
+    assert float(r.achievability.share[0]) == float(a.share[0])
+    wanted = np.full(h.n, np.nan)
+    wanted[row] = r.targets[0, 1]
+    p = probability(h.values, wanted, polarity="lower", horizon=2, lower=h.lower, upper=h.upper)
+    assert r.probability[0, 1] == pytest.approx(float(p.probability[row]), rel=1e-9)
+    assert "of HWB-years in 2015–2017 (" in r.sentence()
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text)  # no history in the file: the flags give it
+    flags = [
+        "--history",
+        str(CAMPY),
+        "--history-area-type",
+        "County & UA",
+        "--history-age",
+        "All ages",
+    ]
+    assert main(["plan", str(plan), *flags]) == 0
+    assert f"realism of campylobacter: {r.sentence()}" in capsys.readouterr().out

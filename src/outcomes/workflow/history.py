@@ -40,14 +40,14 @@ _FLAGS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HistorySet:
     """A history: ``values`` (areas x consecutive periods, ``NaN`` = missing), optional
     confidence limits of the same shape, and where it came from.
 
     ``missing`` counts the cells without a value (a period no area reported is a column of
-    missing values: periods stay equally spaced). ``limits`` says whether confidence limits are
-    used, and why not when they are not.
+    missing values: periods stay equally spaced). ``limits`` says why confidence limits are not
+    used when they are not. Compared by identity (it holds arrays).
     """
 
     values: FloatArray
