@@ -234,8 +234,8 @@ def plan_page() -> None:
     for spec in rules.specs():
         parts += [f"### `{spec.name}`", "", spec.summary[0].upper() + spec.summary[1:] + ".", ""]
         parts += _parameter_table(spec)
-        if spec.inputs:
-            parts += ["", f"`{'`, `'.join(spec.inputs)}` may instead come from data (see Peers)."]
+        for name in spec.inputs:
+            parts += ["", f"`{name}` may instead come from data (see {name.capitalize()})."]
         parts += [""]
     (DOCS / "plan-files.md").write_text("\n".join(parts) + "\n")
 

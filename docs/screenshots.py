@@ -126,11 +126,62 @@ def report_screenshots() -> list[Path]:
     return [top, measure]
 
 
+#: The plan of docs/realism.md, "In a plan": Darlington CCG's PYLL, 3.2% a year from 2013.
+DARLINGTON = """
+first = "2014/15"
+end = "2018/19"
+
+[organisation]
+code = "00C"
+name = "NHS Darlington CCG"
+population = 105000
+
+[measures.pyll]
+ambition = 1
+baseline = { value = 2229.2, period = "2013" }
+rule = { name = "percentage_change", rate = -0.032 }
+history = { file = "pyll-ccg-2009-2014.csv" }
+"""
+
+
+def realism_screenshot() -> list[Path]:
+    """The report's realism section for a real CCG (docs/realism.md, "In a plan")."""
+    import os
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    from outcomes import parse_plan, run_plan
+    from outcomes.report import write_report
+
+    folder = Path(tempfile.mkdtemp(prefix="outcomes-docs-"))
+    here = Path.cwd()
+    os.chdir(ROOT)  # the provenance names the history as the docs do: examples/...
+    try:
+        page = write_report(run_plan(parse_plan(DARLINGTON, folder="examples")), folder / "r.html")
+    finally:
+        os.chdir(here)
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, "--window-size=1000,3000", f"--user-data-dir={folder / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        driver.get(page.as_uri())
+        out = IMG / "report-realism.png"
+        driver.find_element("id", "m-pyll-realism").screenshot(str(out))
+    finally:
+        driver.quit()
+        shutil.rmtree(folder, ignore_errors=True)
+    return [out]
+
+
 def main() -> int:
     IMG.mkdir(parents=True, exist_ok=True)
     made = charts() + benchmark_and_realism_charts()
     if Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists():
-        made += report_screenshots()
+        made += report_screenshots() + realism_screenshot()
     else:
         print("Chromium is not installed (apt-get install chromium chromium-driver): "
               "report screenshots not made", file=sys.stderr)

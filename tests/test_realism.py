@@ -675,7 +675,7 @@ def test_docs_realism_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> None
     root = Path(__file__).parent.parent
     page = root / "docs" / "realism.md"
     blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.DOTALL)
-    assert len(blocks) == 2
+    assert len(blocks) == 4  # the worked example, its charts, and "In a plan" (two)
     monkeypatch.chdir(root)
     for block in blocks:
         exec(compile(block, str(page), "exec"), {})

@@ -93,6 +93,9 @@ _EXPORTS: dict[str, str] = {
     "score_plan": "outcomes.workflow",
     "premium": "outcomes.workflow",
     "select_peers": "outcomes.workflow",
+    "select_history": "outcomes.workflow",
+    "HistorySet": "outcomes.workflow",
+    "HistorySelection": "outcomes.workflow",
     "load_plan": "outcomes.workflow",
     "parse_plan": "outcomes.workflow",
     "Plan": "outcomes.workflow",
@@ -105,6 +108,8 @@ _EXPORTS: dict[str, str] = {
     "achievability": "outcomes.realism",
     "probability": "outcomes.realism",
     "backtest": "outcomes.realism",
+    "trajectory_realism": "outcomes.realism",
+    "Realism": "outcomes.realism",
     # io
     "read_fingertips": "outcomes.io",
     "read_actuals": "outcomes.io",
@@ -214,9 +219,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Polarity,
     )
     from outcomes.realism import (
+        Realism,
         achievability,
         backtest,
         probability,
+        trajectory_realism,
     )
     from outcomes.rollup import (
         apportion,
@@ -256,6 +263,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from outcomes.workflow import (
         AreaProfile,
+        HistorySelection,
+        HistorySet,
         PeerSet,
         Plan,
         PlanScores,
@@ -266,6 +275,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         premium,
         run_plan,
         score_plan,
+        select_history,
         select_peers,
     )
 

@@ -221,16 +221,47 @@ def _peers(args: argparse.Namespace) -> Any:
     )
 
 
+def _history(args: argparse.Namespace) -> Any:
+    if not getattr(args, "history", None):
+        flags = [
+            f"--history-{n.replace('_', '-')}"
+            for n in ("indicator", "area_type", "sex", "age", "areas", "measure")
+            if getattr(args, f"history_{n}", None) is not None
+        ]
+        if flags:
+            raise InputError(f"{', '.join(flags)} select from a history file: give --history FILE")
+        return None
+    from outcomes.workflow import select_history
+
+    chosen = select_history(
+        args.history,
+        indicator=args.history_indicator,
+        area_type=args.history_area_type,
+        sex=args.history_sex,
+        age=args.history_age,
+        areas=[a.strip() for a in args.history_areas.split(",") if a.strip()]
+        if args.history_areas
+        else None,
+    )
+    return {args.history_measure: chosen} if args.history_measure else chosen
+
+
 def _inputs(args: argparse.Namespace) -> list[str]:
     return [
-        p for p in (getattr(args, n, None) for n in ("plan", "actuals", "baselines", "peers")) if p
+        p
+        for p in (
+            getattr(args, n, None) for n in ("plan", "actuals", "baselines", "peers", "history")
+        )
+        if p
     ]
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from outcomes.workflow import run_plan
 
-    targets = run_plan(args.plan, baselines=args.baselines, peers=_peers(args))
+    targets = run_plan(
+        args.plan, baselines=args.baselines, peers=_peers(args), history=_history(args)
+    )
     if args.output is None and args.format in (None, "table"):
         print(targets)
     else:
@@ -253,7 +284,13 @@ def _plot_targets(targets: Any, path: str, scores: Any = None) -> Any:
 def _cmd_score(args: argparse.Namespace) -> int:
     from outcomes.workflow import score_plan
 
-    scores = score_plan(args.plan, args.actuals, baselines=args.baselines, peers=_peers(args))
+    scores = score_plan(
+        args.plan,
+        args.actuals,
+        baselines=args.baselines,
+        peers=_peers(args),
+        history=_history(args),
+    )
     if args.output is None and args.format in (None, "table"):
         print(scores)
     else:
@@ -266,7 +303,13 @@ def _cmd_premium(args: argparse.Namespace) -> int:
     from outcomes.io import Column, Table
     from outcomes.workflow import premium, score_plan
 
-    scores = score_plan(args.plan, args.actuals, baselines=args.baselines, peers=_peers(args))
+    scores = score_plan(
+        args.plan,
+        args.actuals,
+        baselines=args.baselines,
+        peers=_peers(args),
+        history=_history(args),
+    )
     result = premium(scores.targets.plan, scores, organisation=args.organisation)
     if args.output is None and args.format in (None, "table"):
         print(result)
@@ -400,10 +443,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.actuals:
         result: Any = score_plan(
-            args.plan, args.actuals, baselines=args.baselines, peers=_peers(args)
+            args.plan,
+            args.actuals,
+            baselines=args.baselines,
+            peers=_peers(args),
+            history=_history(args),
         )
     else:
-        result = run_plan(args.plan, baselines=args.baselines, peers=_peers(args))
+        result = run_plan(
+            args.plan, baselines=args.baselines, peers=_peers(args), history=_history(args)
+        )
     path = write_report(
         result, args.output, title=args.title, force=args.force, inputs=_inputs(args)
     )
@@ -465,6 +514,21 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--peers-area-type", help="the area type of the peer set, e.g. 'County & UA'")
     p.add_argument("--peers-sex", help="the sex of the peer set, e.g. Persons")
     p.add_argument("--peers-age", help="the age group of the peer set, e.g. 'All ages'")
+    p.add_argument(
+        "--history",
+        help="the record of the indicator (a Fingertips export, or a CSV of area, period, "
+        "value[, lower, upper]): each measure's realism, and peer_achieved's history",
+    )
+    p.add_argument("--history-indicator", type=int, help="the indicator id of the history")
+    p.add_argument("--history-area-type", help="the area type of the history, e.g. 'CCG'")
+    p.add_argument("--history-sex", help="the sex of the history, e.g. Persons")
+    p.add_argument("--history-age", help="the age group of the history, e.g. 'All ages'")
+    p.add_argument("--history-areas", help="keep only these areas: codes separated by commas")
+    p.add_argument(
+        "--history-measure",
+        help="the measure the history is for (default: those with a history in the plan, or "
+        "the only measure)",
+    )
 
 
 def _rules_epilog() -> str:

@@ -13,11 +13,12 @@ from datetime import date
 
 from outcomes._version import __version__
 from outcomes.io.writers import Cell, Column, Table
+from outcomes.realism.plans import NOTE_WORDS, Realism
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 from outcomes.units import unit
 
-__all__ = ["provenance_table", "scores_tables", "targets_tables"]
+__all__ = ["provenance_table", "realism_table", "scores_tables", "targets_tables"]
 
 
 def _label(unit_id: str | None) -> str:
@@ -219,3 +220,93 @@ def scores_tables(scores: Mapping[str, Score]) -> list[Table]:
         summary,
     )
     return [counts_table, cells]
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100.0
+
+
+def realism_table(realism: Mapping[str, Realism]) -> Table:
+    """The sheet "Realism": one row per organisation, measure and target period with the plan's
+    change a year, how often the history's areas achieved it, and the probability of meeting
+    the target (with the forecast's median and 80% range), beside the sentence that says it.
+
+    Percentages are percentages (``-3.2`` is a 3.2% fall a year); an absolute change is in the
+    measure's unit (the column "change in"). A probability that could not be computed is empty,
+    with the reason in "note".
+
+    >>> import numpy as np
+    >>> from outcomes import percentage_change
+    >>> from outcomes.realism import trajectory_realism
+    >>> plan = percentage_change([94.0], -0.025, start="2014/15", end="2016/17",
+    ...                          polarity="lower").with_organisations(["A"])
+    >>> r = trajectory_realism(plan, [[100.0, 97, 95, 94], [200, 196, 199, 190],
+    ...                        [150, 150, 147, 146]], areas=["A", "B", "C"],
+    ...                        periods=["2011/12", "2012/13", "2013/14", "2014/15"])
+    >>> t = realism_table({"pyll": r})
+    >>> t.name, len(t.rows), round(t.rows[0][6], 2)
+    ('Realism', 2, -2.5)
+    """
+    rows: list[tuple[Cell, ...]] = []
+    digits = [unit(r.unit).ndigits for r in realism.values() if r.unit]
+    nd = max(digits) if digits else 1
+    for key, r in realism.items():
+        relative = r.kind == "relative"
+        change_in = "% a year" if relative else (f"{_label(r.unit)} a year" if r.unit else "a year")
+        for rec in r.records():
+            planned = rec["planned_change"]
+            note = rec["note"]
+            rows.append(
+                (
+                    rec["organisation"],
+                    rec["organisation_name"],
+                    key,
+                    r.measure or key,
+                    r.span,
+                    r.history_areas,
+                    planned * 100.0 if relative else planned,
+                    change_in,
+                    rec["years"],
+                    rec["changes"],
+                    _percent(rec["share"]),
+                    _percent(rec["share_adjusted"]),
+                    _percent(rec["percentile"]),
+                    rec["period"],
+                    rec["horizon"],
+                    rec["target"],
+                    _percent(rec["probability"]),
+                    rec["median"],
+                    rec["lower"],
+                    rec["upper"],
+                    "" if note == "OK" else NOTE_WORDS.get(note, note),
+                    rec["sentence"],
+                )
+            )
+    return Table(
+        "Realism",
+        (
+            Column("organisation"),
+            Column("organisation name"),
+            Column("measure"),
+            Column("measure name"),
+            Column("history"),
+            Column("areas"),
+            Column("planned change", 2),
+            Column("change in"),
+            Column("years planned", 2),
+            Column("changes in history"),
+            Column("achieved by (%)", 1),
+            Column("achieved net of noise (%)", 1),
+            Column("plan percentile (%)", 1),
+            Column("target period"),
+            Column("periods after history", 2),
+            Column("target", nd),
+            Column("probability of meeting (%)", 1),
+            Column("median forecast", nd),
+            Column("80% range from", nd),
+            Column("80% range to", nd),
+            Column("note"),
+            Column("in words"),
+        ),
+        rows,
+    )

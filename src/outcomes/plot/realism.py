@@ -24,6 +24,7 @@ from outcomes.errors import ScoringError
 from outcomes.plot._base import figure, save_figure
 from outcomes.polarity import Polarity
 from outcomes.realism import achievability, changes, forecast
+from outcomes.realism.plans import _percent
 from outcomes.stats.changes import Kind, _posteriors, _sampling_sd
 
 __all__ = ["plot_changes", "plot_fan"]
@@ -149,7 +150,7 @@ def plot_changes(
         linewidth=0.4,
     )
     shown_plan = f"{plan:+.1f}%" if relative else f"{plan:+.4g} {unit or ''}".rstrip()
-    text = f"planned {shown_plan}: achieved by {float(a.share):.0%}"
+    text = f"planned {shown_plan}: achieved by {_percent(float(a.share))}"
     if lower is not None and upper is not None and a.share_adjusted is not None:
         sd = _sampling_sd(np.asarray(history, dtype=np.float64), lower, upper, a.kind, confidence)
         post = _posteriors(np.asarray(history, dtype=np.float64), sd, a.kind, a.horizon)
@@ -168,7 +169,7 @@ def plot_changes(
                 linewidth=1.8,
                 label="true changes, sampling noise removed",
             )
-        text += f"; {float(a.share_adjusted):.0%} once sampling noise is removed"
+        text += f"; {_percent(float(a.share_adjusted))} once sampling noise is removed"
     ax.axvline(plan, color=PLAN, linewidth=2.0, label="the plan")
     ax.set_title(f"{measure + chr(10) if measure else ''}{text}", fontsize=9)
     unit_text = "%" if relative else (unit or "in the measure's unit")
@@ -213,6 +214,7 @@ def plot_fan(
     upper: npt.ArrayLike | None = None,
     confidence: float = 0.95,
     measure: str | None = None,
+    future: Sequence[str] | None = None,
     ax: Any = None,
     path: str | Path | None = None,
 ) -> Any:
@@ -241,6 +243,9 @@ def plot_fan(
         As for :func:`outcomes.realism.forecast`.
     measure : str, optional
         The y-axis label.
+    future : sequence of str, optional
+        Labels of the periods after the history (horizons 1, 2, ...), e.g. the plan's target
+        periods; by default the history's labels continue.
     ax, path
         Axes to draw on; file to save (PNG or SVG; SVG keeps text as text).
 
@@ -295,7 +300,11 @@ def plot_fan(
     labels = list(periods) if periods is not None else [str(i) for i in range(n)]
     if len(labels) != n:
         raise ScoringError(f"periods has {len(labels)} labels, history has {n} periods")
-    labels += _extend(labels, len(horizons))
+    after = _extend(labels, len(horizons))
+    if future is not None:
+        given = [str(f) for f in future][: len(horizons)]
+        after = given + after[len(given) :]
+    labels += after
     x_hist = np.arange(n)
     x_future = n - 1 + np.asarray(horizons, dtype=np.float64)
     if ax is None:

@@ -14,13 +14,16 @@ published confidence limits of each value (same shape). Four questions, one func
 * :func:`backtest` - Brier score of :func:`probability` on every rolling origin against the
   naive base rate, and a reliability table, so that a user can see that the odds are honest.
 
-:func:`peer_achieved` turns the record into a trajectory: the yearly change that the best
+:func:`trajectory_realism` joins them to a planned trajectory (:class:`Realism`: the plan's
+change a year, how often peers achieved it, each organisation's odds of meeting each target, in
+one sentence). :func:`peer_achieved` turns the record into a trajectory: the yearly change that the best
 quarter (or any share) of peers actually achieved. The model's equations, and the backtests that
 chose it, are in ``docs/realism.md``.
 """
 
 from outcomes.realism.backtesting import Backtest, backtest
 from outcomes.realism.model import Forecast, Probability, RealismModel, forecast, probability
+from outcomes.realism.plans import Realism, trajectory_realism
 from outcomes.realism.shares import Achievability, achievability
 from outcomes.rules.record import peer_achieved
 from outcomes.stats.changes import Changes, RealismNote, changes, peer_rate
@@ -31,6 +34,7 @@ __all__ = [
     "Changes",
     "Forecast",
     "Probability",
+    "Realism",
     "RealismModel",
     "RealismNote",
     "achievability",
@@ -40,4 +44,5 @@ __all__ = [
     "peer_achieved",
     "peer_rate",
     "probability",
+    "trajectory_realism",
 ]

@@ -2,8 +2,10 @@
 
 :func:`render_report` turns a plan's scores (or only its targets) into one HTML page: for each
 measure the trajectory chart (inline SVG with real text), a table of targets and actuals with
-RAG ratings and confidence verdicts in words, the rule in words (:func:`describe_rule`), the
-position among peers where a peer set is known, and the provenance of every number. The page
+RAG ratings and confidence verdicts in words, the rule in words (:func:`describe_rule`), where
+the plan has a history its realism (the plan's change a year against what peers achieved and the
+odds of meeting each target: a sentence, a table and two charts), the position among peers where
+a peer set is known, and the provenance of every number. The page
 needs no network and no JavaScript, and prints on A4. It is rendered by a jinja2 template with
 autoescaping on, so every value from a plan or a data file is escaped; an illustrative plan says
 so at the top and on every measure.
@@ -31,6 +33,8 @@ from outcomes._optional import require
 from outcomes._version import __version__
 from outcomes.errors import InputError, OutputError
 from outcomes.polarity import Polarity
+from outcomes.realism import Realism
+from outcomes.realism.plans import NOTE_WORDS
 from outcomes.report.words import (
     describe_rule,
     direction,
@@ -42,6 +46,7 @@ from outcomes.report.words import (
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 from outcomes.units import unit
+from outcomes.workflow.history import HistorySet
 from outcomes.workflow.peers import PeerSet
 from outcomes.workflow.run import PlanScores, PlanTargets
 
@@ -84,6 +89,16 @@ class _Position:
 
 
 @dataclass
+class _Odds:
+    organisation: str
+    period: str
+    target: str
+    probability: str
+    median: str
+    range: str
+
+
+@dataclass
 class _Measure:
     key: str
     anchor: str
@@ -105,6 +120,10 @@ class _Measure:
     peers: str
     positions: list[_Position]
     counts: dict[str, int] = field(default_factory=dict)
+    history: str = ""
+    realism: list[tuple[str, str]] = field(default_factory=list)
+    odds: list[_Odds] = field(default_factory=list)
+    realism_charts: list[tuple[str, Any]] = field(default_factory=list)
 
 
 def _anchor(key: str, taken: set[str]) -> str:
@@ -161,6 +180,134 @@ def _charts(
         note = "" if chosen is None else f"organisations {rows[0] + 1} to {rows[-1] + 1} of {count}"
         label = f"Chart of the {what}: {name}" + (f", {note}" if note else "")
         out.append((note, _inline_svg(svg, f"{anchor}-{len(out) + 1}", label)))
+    return out
+
+
+def _realism_charts(
+    r: Realism, history: HistorySet, anchor: str, name: str, labels: list[str]
+) -> list[tuple[str, Any]]:
+    """(caption, inline SVG): the record of changes with the plan marked, then a fan per
+    organisation with history (at most :data:`CHART_ORGANISATIONS`; a note says when more)."""
+    from outcomes.plot import figure_svg, plot_changes, plot_fan
+
+    out: list[tuple[str, Any]] = []
+    label = unit(r.unit).label if r.unit else None
+    limits: dict[str, Any] = {
+        "lower": history.lower,
+        "upper": history.upper,
+        "confidence": history.confidence,
+    }
+    planned = r.planned_change[np.isfinite(r.planned_change)]
+    if planned.size:
+        same = bool(np.all(planned == planned[0]))
+        ax = plot_changes(
+            history.values,
+            float(planned[0]) if same else float(np.median(planned)),
+            polarity=r.polarity,
+            horizon=r.steps_per_year,
+            kind=r.kind,
+            unit_label=f"{r.area_word}-years",
+            measure=f"{name}: {history.n} {r.area_word}s, {r.span}",
+            unit=None if r.kind == "relative" else label,
+            period_label={1: "year", 4: "quarter", 12: "month"}.get(r.steps_per_year, "period"),
+            **limits,
+        )
+        try:
+            svg = figure_svg(ax.figure)
+        finally:
+            ax.figure.clear()
+        which = "the plan's change a year" if same else "the median of the plans' changes a year"
+        noise = (
+            "; blue steps: the same changes once sampling noise is removed"
+            if history.lower is not None
+            else ""
+        )
+        caption = (
+            f"What {r.area_word}s achieved: every {r.area_word}'s change over a year in "
+            f"{r.span} ({r.achievability.n:,} changes); green: at least as good as {which} "
+            f"(red line), grey: worse{noise}."
+        )
+        what = f"Chart of {r.area_word}s' changes over a year: {name}"
+        out.append((caption, _inline_svg(svg, f"{anchor}-r1", what)))
+    names = [
+        n or c for c, n in zip(history.areas, history.area_names or history.areas, strict=True)
+    ]
+    drawn = 0
+    for i, code in enumerate(r.organisations):
+        ok = r.note[i] == "OK"
+        if not ok.any() or code not in history.areas:
+            continue
+        if drawn == CHART_ORGANISATIONS:
+            more = (
+                f"Fans are drawn for the first {CHART_ORGANISATIONS} organisations with a "
+                "history; the table above gives every probability."
+            )
+            out.append((more, None))
+            break
+        targets = {round(float(r.horizons[j])): float(r.targets[i, j]) for j in np.flatnonzero(ok)}
+        # label the future by the plan's periods where a target falls, else continue the history's
+        future = {
+            round(float(h)): p
+            for h, p in zip(r.horizons, r.target_periods, strict=True)
+            if float(h) == round(float(h))
+        }
+        extended = _continue(history.periods, max(targets))
+        ax = plot_fan(
+            history.values,
+            targets,
+            area=history.areas.index(code),
+            areas=names,
+            polarity=r.polarity,
+            periods=list(history.periods),
+            kind=r.kind,
+            measure=label or name,
+            future=[future.get(h, extended[h - 1]) for h in range(1, max(targets) + 1)],
+            **limits,
+        )
+        try:
+            svg = figure_svg(ax.figure)
+        finally:
+            ax.figure.clear()
+        drawn += 1
+        caption = (
+            f"{labels[i]}: its published values, the forecast's median and the ranges holding "
+            "50%, 80% and 90% of probable outcomes, and each target with the probability of "
+            f"meeting it (years after {r.history_periods[-1]} are counted by start year)."
+            if r.steps_per_year == 1
+            else f"{labels[i]}: its published values, the forecast's median and the ranges "
+            "holding 50%, 80% and 90% of probable outcomes, and each target with the "
+            "probability of meeting it."
+        )
+        what = f"Fan chart of the probable path: {labels[i]}, {name}"
+        out.append((caption, _inline_svg(svg, f"{anchor}-r{len(out) + 1}", what)))
+    return out
+
+
+def _continue(periods: tuple[str, ...], count: int) -> list[str]:
+    """The ``count`` period labels after the last of ``periods``."""
+    from outcomes.periods import period
+
+    last = period(periods[-1])
+    return [str(last.shift(k)) for k in range(1, count + 1)]
+
+
+def _odds(r: Realism, labels: list[str], ndigits: int) -> list[_Odds]:
+    """One row per organisation and target period: the odds, or why there are none."""
+    out = []
+    for i, label in enumerate(labels):
+        for j, p in enumerate(r.target_periods):
+            note = str(r.note[i, j])
+            if note == "OK":
+                probability = f"{float(r.probability[i, j]):.0%}"
+                median = _number(float(r.median[i, j]), ndigits)
+                span = (
+                    f"{_number(float(r.lower[i, j]), ndigits)} to "
+                    f"{_number(float(r.upper[i, j]), ndigits)}"
+                )
+            else:
+                probability, median, span = NOTE_WORDS.get(note, note), "", ""
+            target = _number(float(r.targets[i, j]), ndigits)
+            out.append(_Odds(label, p, target, probability, median, span))
     return out
 
 
@@ -374,6 +521,16 @@ def _measure(
     groups = _groups(trajectory, score, labels)
     described, values = _peer_values(key, targets, peers)
     national, drawn = _national_words(m.national, trajectory, m.ndigits)
+    r = targets.realism.get(key)
+    history = targets.histories.get(key)
+    realism: dict[str, Any] = {}
+    if r is not None and history is not None:
+        realism = {
+            "history": history.describe(),
+            "realism": list(zip(labels, r.sentences(), strict=True)),
+            "odds": _odds(r, labels, m.ndigits),
+            "realism_charts": _realism_charts(r, history, anchor, name, labels),
+        }
     return _Measure(
         key=key,
         anchor=anchor,
@@ -398,6 +555,7 @@ def _measure(
         peers=described,
         positions=_positions(trajectory, score, labels, values),
         counts=score.summary()["rag"] if score is not None else {},
+        **realism,
     )
 
 

@@ -44,6 +44,8 @@ class RealismNote(enum.StrEnum):
     NO_CHANGES = "NO_CHANGES"
     NO_HISTORY = "NO_HISTORY"
     NO_TARGET = "NO_TARGET"
+    NOT_AFTER_HISTORY = "NOT_AFTER_HISTORY"
+    NOT_WHOLE_STEPS = "NOT_WHOLE_STEPS"
 
 
 def _kind(kind: object) -> Kind:

@@ -8,9 +8,11 @@ does, as library calls a notebook can make.
 True
 """
 
+from outcomes.workflow.history import HistorySet, select_history
 from outcomes.workflow.peers import PeerSet, select_peers
 from outcomes.workflow.planfile import (
     Baseline,
+    HistorySelection,
     MeasurePlan,
     Organisation,
     PeerSelection,
@@ -26,6 +28,8 @@ from outcomes.workflow.run import PlanScores, PlanTargets, premium, run_plan, sc
 __all__ = [
     "AreaProfile",
     "Baseline",
+    "HistorySelection",
+    "HistorySet",
     "MeasurePlan",
     "Organisation",
     "PeerSelection",
@@ -41,5 +45,6 @@ __all__ = [
     "premium",
     "run_plan",
     "score_plan",
+    "select_history",
     "select_peers",
 ]

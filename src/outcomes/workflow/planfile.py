@@ -42,6 +42,7 @@ from outcomes.units import UNITS, unit
 
 __all__ = [
     "Baseline",
+    "HistorySelection",
     "MeasurePlan",
     "Organisation",
     "PeerSelection",
@@ -82,6 +83,30 @@ class PeerSelection(_Strict):
     age: str | None = None
 
 
+class HistorySelection(_Strict):
+    """Where a measure's record comes from (its realism, and a ``peer_achieved`` rule's
+    history): a Fingertips export selected by indicator, area type, sex and age (all periods),
+    or a long CSV of ``area, period, value[, lower, upper, name]`` (the plan's ``[history]``,
+    a measure's ``history = {...}``, or ``--history FILE``)."""
+
+    file: str | None = None
+    indicator: int | None = None
+    area_type: str | None = None
+    sex: str | None = None
+    age: str | None = None
+    areas: list[str] | None = Field(
+        default=None, min_length=1, description="keep only these area codes (the peers)"
+    )
+    columns: dict[Literal["area", "period", "value", "lower", "upper", "name"], str] | None = Field(
+        default=None, description="a long CSV's own column names"
+    )
+    kind: Literal["relative", "absolute"] | None = None
+    confidence: float | None = Field(default=None, gt=0, lt=1)
+    area_word: str | None = Field(
+        default=None, min_length=1, description="what the areas are called ('CCG')"
+    )
+
+
 class MeasurePlan(_Strict):
     """One measure of a plan: what it is, where it starts and the rule that sets its targets."""
 
@@ -106,6 +131,7 @@ class MeasurePlan(_Strict):
     tolerance_kind: Literal["absolute", "relative"] = "absolute"
     amber_progress: float | None = Field(default=None, ge=0, le=1)
     peers: PeerSelection | None = None
+    history: HistorySelection | None = None
 
     @model_validator(mode="after")
     def _knows_its_direction(self) -> MeasurePlan:
@@ -163,6 +189,7 @@ class Plan(_Strict):
     )
     quality_premium: PremiumPlan | None = None
     peers: PeerSelection | None = None
+    history: HistorySelection | None = None
     note: str | None = None
 
     _folder: Path | None = PrivateAttr(default=None)

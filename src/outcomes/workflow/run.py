@@ -19,9 +19,17 @@ from outcomes.incentives import PremiumResult, quality_premium
 from outcomes.io.fingertips import read_fingertips
 from outcomes.io.inputs import ActualsTable, BaselinesTable, read_actuals, read_baselines
 from outcomes.periods import Period
+from outcomes.polarity import Polarity
+from outcomes.realism import Realism
 from outcomes.rules import get
 from outcomes.scoring import Score, score
 from outcomes.trajectory import Trajectory
+from outcomes.workflow.history import (
+    HistoryArg,
+    HistorySet,
+    measure_realism,
+    resolve_histories,
+)
 from outcomes.workflow.peers import PeerSet, select_peers
 from outcomes.workflow.planfile import MeasurePlan, PeerSelection, Plan, describe_measure, load_plan
 
@@ -43,6 +51,8 @@ class PlanTargets(Mapping[str, Trajectory]):
     populations: tuple[float, ...]
     peers: dict[str, PeerSet] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    histories: dict[str, HistorySet] = field(default_factory=dict)
+    realism: dict[str, Realism] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Trajectory:
         return self.trajectories[key]
@@ -63,15 +73,20 @@ class PlanTargets(Mapping[str, Trajectory]):
         out = dict(self.sources)
         for key, peer_set in self.peers.items():
             out[f"peers for {key}"] = peer_set.describe()
+        for key, history in self.histories.items():
+            out[f"history for {key}"] = history.describe()
         if self.plan.illustrative_plan:
             out["illustrative"] = "made-up numbers, not a real organisation"
         return out
 
     def tables(self) -> Any:
         """The targets as tables to write (see :mod:`outcomes.io.results`)."""
-        from outcomes.io.results import targets_tables
+        from outcomes.io.results import realism_table, targets_tables
 
-        return targets_tables(self.trajectories, provenance=self.provenance())
+        tables = targets_tables(self.trajectories, provenance=self.provenance())
+        if self.realism:  # before the provenance, which stays last
+            tables.insert(len(tables) - 1, realism_table(self.realism))
+        return tables
 
     def to_frame(self) -> Any:
         """Every measure's targets in one tidy DataFrame (extra ``pandas``)."""
@@ -105,7 +120,16 @@ class PlanTargets(Mapping[str, Trajectory]):
         ) + (f" and {len(self.organisations) - 3} more" if len(self.organisations) > 3 else "")
         flag = " - ILLUSTRATIVE" if self.plan.illustrative_plan else ""
         peers = "".join(f"\npeers for {k}: {p.describe()}" for k, p in self.peers.items())
-        return f"{title}{flag}\n{format_table(header, rows)}{peers}"
+        return f"{title}{flag}\n{format_table(header, rows)}{peers}{_realism_lines(self.realism)}"
+
+
+def _realism_lines(realism: Mapping[str, Realism]) -> str:
+    lines = []
+    for key, r in realism.items():
+        many = len(r.organisations) > 1
+        for code, sentence in zip(r.organisations, r.sentences(), strict=True):
+            lines.append(f"\nrealism of {key}{' for ' + code if many else ''}: {sentence}")
+    return "".join(lines)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -134,12 +158,18 @@ class PlanScores(Mapping[str, Score]):
         """The targets' provenance and the actuals file."""
         return {**self.targets.provenance(), "actuals": self.actuals_source}
 
+    @property
+    def realism(self) -> dict[str, Realism]:
+        """Each measure's :class:`~outcomes.realism.Realism` (measures with a history)."""
+        return self.targets.realism
+
     def tables(self) -> Any:
         """The scores as tables to write (see :mod:`outcomes.io.results`)."""
-        from outcomes.io.results import provenance_table, scores_tables
+        from outcomes.io.results import provenance_table, realism_table, scores_tables
 
         return [
             *scores_tables(self.scores),
+            *([realism_table(self.realism)] if self.realism else []),
             provenance_table(self.targets.trajectories, self.provenance()),
         ]
 
@@ -167,7 +197,7 @@ class PlanScores(Mapping[str, Score]):
         ]
         return format_table(
             ["measure", "organisation", "period", "target", "actual", "RAG", "verdict"], rows
-        )
+        ) + _realism_lines(self.realism)
 
 
 def _plan(plan: PlanLike) -> Plan:
@@ -241,7 +271,13 @@ def _peer_set(
     return cache[cache_key]
 
 
-def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None) -> PlanTargets:
+def run_plan(
+    plan: PlanLike,
+    *,
+    baselines: object = None,
+    peers: PeersArg = None,
+    history: HistoryArg = None,
+) -> PlanTargets:
     """Every measure's trajectory for every organisation of a plan.
 
     Parameters
@@ -255,6 +291,12 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
         Peer values for quantile rules: a :class:`PeerSet` from :func:`select_peers` for every
         measure that needs peers, or a mapping of measure key to a peer set or plain values.
         Otherwise the plan's ``[peers]`` selection is used.
+    history : HistorySet or mapping, optional
+        The record of the measure's indicator (:func:`select_history`): one for every measure
+        that asks for a history (``history = {...}`` in the plan, or a ``peer_achieved`` rule;
+        the only measure of a one-measure plan), or a mapping of measure key to a history.
+        Otherwise the plan's ``history`` selections are used. Each measure with a history gets
+        its realism (``targets.realism[key]``), and a ``peer_achieved`` rule its history.
 
     Returns
     -------
@@ -289,6 +331,8 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
     out: dict[str, Trajectory] = {}
     used: dict[str, PeerSet] = {}
     cache: dict[tuple[Any, ...], PeerSet] = {}
+    histories = resolve_histories(plan, history)
+    realism: dict[str, Realism] = {}
     for key, m in plan.measures.items():
         name, polarity, unit_id = describe_measure(m)
         spec = get(m.rule.name)
@@ -305,6 +349,8 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
                 used[key] = peer_set
             elif needed == "peers":
                 parameters["peers"] = np.asarray(parameters["peers"], dtype=float)
+            elif needed == "history":
+                _fill_history(key, spec.name, parameters, histories.get(key))
         if table is not None:
             rows = table.for_measure(key, codes)
             baseline: Any = rows["value"]
@@ -328,6 +374,13 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
         except OutcomesError as error:
             raise type(error)(f"measures.{key}: {error}") from None
         out[key] = t.with_organisations(codes, names).model_copy(update={"ndigits": m.ndigits})
+        if key in histories:
+            if polarity is None or polarity is Polarity.NO_JUDGEMENT:
+                raise InputError(
+                    f"measures.{key}.history: realism needs the measure's polarity ('higher' or "
+                    "'lower' is better)"
+                )
+            realism[key] = measure_realism(key, plan, out[key].rounded(m.ndigits), histories[key])
     return PlanTargets(
         plan=plan,
         trajectories=out,
@@ -336,7 +389,32 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
         populations=populations,
         peers=used,
         sources=sources,
+        histories=histories,
+        realism=realism,
     )
+
+
+def _fill_history(
+    key: str, rule: str, parameters: dict[str, Any], history: HistorySet | None
+) -> None:
+    """A rule's history (and limits) from the measure's history, or from the plan file as given."""
+    if parameters.get("history") is not None:
+        for name in ("history", "lower", "upper"):
+            if parameters.get(name) is not None:
+                parameters[name] = np.asarray(
+                    [[np.nan if v is None else v for v in row] for row in parameters[name]],
+                    dtype=float,
+                )
+        return
+    if history is None:
+        raise InputError(
+            f"measures.{key}.rule.history: {rule} needs the peers' history: give history = "
+            "[[...]] in the rule, a [history] selection of a file, or --history"
+        )
+    parameters["history"] = history.values
+    if parameters.get("lower") is None and history.lower is not None:
+        parameters["lower"], parameters["upper"] = history.lower, history.upper
+        parameters["confidence"] = history.confidence
 
 
 def _actuals_table(actuals: object) -> ActualsTable:
@@ -363,7 +441,7 @@ def score_plan(
     baselines: object = None,
     peers: PeersArg = None,
     benchmark: Mapping[str, npt.ArrayLike] | None = None,
-    history: object = None,
+    history: HistoryArg = None,
 ) -> PlanScores:
     """Score actuals against every measure's published targets, for every organisation.
 
@@ -383,8 +461,9 @@ def score_plan(
         Measure key -> the benchmark (e.g. England) per period, or per organisation and period;
         each scored cell then carries its significance against it (a ``benchmark`` column in the
         actuals does the same).
-    history : optional
-        Reserved for the realism of each trajectory (the record of peers' changes).
+    history : HistorySet or mapping, optional
+        As for :func:`run_plan`: each measure with a history gets its realism
+        (``scores.realism[key]``), shown in the tables, the printout and the report.
 
     Examples
     --------
@@ -392,7 +471,7 @@ def score_plan(
     >>> scores["pyll"].rag.tolist()
     [['GREEN', 'GREEN', 'GREY', 'GREY', 'GREY']]
     """
-    targets = run_plan(plan, baselines=baselines, peers=peers)
+    targets = run_plan(plan, baselines=baselines, peers=peers, history=history)
     table = _actuals_table(actuals)
     unknown = [k for k in table.measures() if k not in targets]
     if unknown:
