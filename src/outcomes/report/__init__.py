@@ -31,6 +31,7 @@ from outcomes._optional import require
 from outcomes._version import __version__
 from outcomes.errors import InputError, OutputError
 from outcomes.polarity import Polarity
+from outcomes.rules.objectives import objective_provenance
 from outcomes.report.words import (
     describe_rule,
     direction,
@@ -95,6 +96,8 @@ class _Measure:
     precision: str
     scoring: str
     national: str
+    national_label: str
+    objective: str
     charts: list[tuple[str, Any]]
     start: str
     periods: list[str]
@@ -332,7 +335,10 @@ def _scoring_words(score: Score | None, unit_id: str | None) -> str:
         amount = (
             f"{score.tolerance:.4g} of the target"
             if score.tolerance_kind == "relative"
-            else format_value(score.tolerance, unit_id, None)
+            # a tolerance on a percentage is in percentage points, not a per cent of the target
+            else format_value(
+                score.tolerance, "percentage_points" if unit_id == "percent" else unit_id, None
+            )
         )
         words = f"AMBER when missed by no more than {amount}"
     else:
@@ -374,6 +380,11 @@ def _measure(
     groups = _groups(trajectory, score, labels)
     described, values = _peer_values(key, targets, peers)
     national, drawn = _national_words(m.national, trajectory, m.ndigits)
+    # a planning objective's national target is the objective, not England's value
+    objective = objective_provenance(trajectory, cite=False) or ""
+    national_label = (
+        "national objective" if objective and m.national is None else "England (national)"
+    )
     return _Measure(
         key=key,
         anchor=anchor,
@@ -386,6 +397,8 @@ def _measure(
         " (rounded half-up) and scored as published",
         scoring=_scoring_words(score, trajectory.unit),
         national=national,
+        national_label=national_label,
+        objective=objective,
         charts=_charts(trajectory, score, drawn, anchor, name),
         start=str(trajectory.start),
         periods=[str(p) for p in (score.periods if score is not None else trajectory.periods)],

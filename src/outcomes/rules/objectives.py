@@ -64,32 +64,29 @@ _MONTH_NAMES = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "
 # --------------------------------------------------------------------------------------------
 
 
-def _edition_of(objective: Objective) -> tuple[str | None, PlanningGuidance | None]:
-    """The shipped planning edition that holds this objective (None for one made by hand)."""
+def _edition_of(objective: Objective) -> str | None:
+    """The id of the shipped planning edition that holds this objective (None for one made
+    by hand)."""
     for framework_id in available():
         if not framework_id.startswith("planning-"):
             continue
         edition = load(framework_id)
         if isinstance(edition, PlanningGuidance) and objective in edition.objectives:
-            return framework_id, edition
-    return None, None
+            return framework_id
+    return None
 
 
-def _resolve(objective: object) -> tuple[Objective, str, PlanningGuidance | None]:
-    """(objective, its id, its edition) from an Objective or its ``'edition/code'`` text."""
+def _resolve(objective: object) -> tuple[Objective, str]:
+    """(objective, its id) from an Objective or its ``'edition/code'`` text."""
     if isinstance(objective, Objective):
-        framework_id, edition = _edition_of(objective)
-        ref = f"{framework_id}/{objective.code}" if framework_id else objective.code
-        return objective, ref, edition
+        framework_id = _edition_of(objective)
+        return objective, f"{framework_id}/{objective.code}" if framework_id else objective.code
     if isinstance(objective, str):
         try:
             found = find_objective(objective)
         except OutcomesError as error:
             raise TrajectoryError(f"objective: {error}") from None
-        edition_id = objective.partition("/")[0].strip()
-        edition = load(edition_id)
-        assert isinstance(edition, PlanningGuidance)
-        return found, f"{edition_id}/{found.code}", edition
+        return found, f"{objective.partition('/')[0].strip()}/{found.code}"
     raise TrajectoryError(
         "objective must be an Objective or its '<planning edition>/<code>' text (e.g. "
         f"'planning-2025-26/ae-4-hour'), got {type(objective).__name__} {objective!r}"
@@ -161,7 +158,7 @@ def _sources(obj: Objective) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _recorded(obj: Objective, ref: str, edition: PlanningGuidance | None) -> dict[str, Any]:
+def _recorded(obj: Objective, ref: str) -> dict[str, Any]:
     """What the trajectory records about the objective: id, target, deadline, comparison,
     level, the organisation rule, the status of each fact and the sources (keys of the
     edition's ``sources``). Facts the objective does not have are left out."""
@@ -169,8 +166,6 @@ def _recorded(obj: Objective, ref: str, edition: PlanningGuidance | None) -> dic
     recorded: dict[str, Any] = {
         "objective": ref,
         "reference": obj.ref,
-        "source": edition.title if edition is not None else None,
-        "year": str(edition.year) if edition is not None else None,
         "target": obj.target.value if obj.target is not None else None,
         "target_kind": obj.target_kind,
         "comparison": obj.comparison,
@@ -242,6 +237,8 @@ def seasonal_factors(factors: Sequence[float] | npt.ArrayLike) -> FloatArray:
         raise TrajectoryError(
             f"seasonal factors must average 1 (they scale the path), got a mean of {mean:.6g}"
         )
+    if abs(mean - 1.0) <= 1e-9:  # 1 but for the float sum: keep the factors as given
+        return np.asarray(f, dtype=np.float64)
     return np.asarray(f / mean, dtype=np.float64)
 
 
@@ -400,7 +397,7 @@ def reach_objective(
     >>> reach_objective(22.0, "planning-2025-26/ambulance-cat2-mean", start="2024/25").values
     array([22.])
     """
-    obj, ref, edition = _resolve(objective)
+    obj, ref = _resolve(objective)
     pol = _polarity(obj, ref, polarity)
     unit_id = _unit(obj, ref, unit)
     b = baseline_array(baseline, unit_id)
@@ -440,13 +437,10 @@ def reach_objective(
     else:
         values = path(b, target, k, n, profile)
 
-    parameters = _recorded(obj, ref, edition)
-    parameters.update(
-        {
-            "profile": profile_record(profile),
-            "seasonal": None if factors is None else [float(x) for x in factors],
-        }
-    )
+    parameters = _recorded(obj, ref)
+    parameters["profile"] = profile_record(profile)
+    if factors is not None:
+        parameters["seasonal"] = [float(x) for x in factors]
     return make(
         b,
         start_p,
@@ -463,10 +457,10 @@ def reach_objective(
     )
 
 
-def objective_provenance(trajectory: Trajectory) -> str | None:
+def objective_provenance(trajectory: Trajectory, *, cite: bool = True) -> str | None:
     """Where a trajectory's objective came from, in one line: id, target, deadline, level,
-    the status of every fact that is not confirmed and the sources cited (None for a
-    trajectory of another rule).
+    the status of every fact that is not confirmed and the sources (with the edition's
+    citation of each unless ``cite`` is False); None for a trajectory of another rule.
 
     Examples
     --------
@@ -477,26 +471,29 @@ def objective_provenance(trajectory: Trajectory) -> str | None:
     p = trajectory.rule.parameters
     if trajectory.rule.name != "reach_objective" or "objective" not in p:
         return None
-    where = ", ".join(str(x) for x in (p.get("reference"), p.get("source")) if x)
+    edition = _edition(str(p["objective"]))
+    title = edition.title if edition is not None else None
+    where = ", ".join(str(x) for x in (p.get("reference"), title) if x)
     head = f"{p['objective']}" + (f" ({where})" if where else "")
     not_confirmed = list(p.get("unconfirmed") or [])
     status = f"not confirmed: {', '.join(not_confirmed)}" if not_confirmed else "confirmed"
-    citations = _citations(str(p["objective"]))
-    sources = "; ".join(
-        f"{key} {citations[key]}" if key in citations else str(key) for key in p.get("sources", [])
+    keys = [str(k) for k in p.get("sources", [])]
+    citations = dict(edition.sources) if edition is not None and cite else {}
+    sources = ("; " if citations else ", ").join(
+        f"{k} {citations[k]}" if k in citations else k for k in keys
     )
     return f"{head}: {objective_words(trajectory)}; {status}" + (
         f"; sources: {sources}" if sources else ""
     )
 
 
-def _citations(ref: str) -> dict[str, str]:
-    """The edition's citation of each source key (none for an objective made by hand)."""
+def _edition(ref: str) -> PlanningGuidance | None:
+    """The shipped edition an objective id names (None for an objective made by hand)."""
     edition_id = ref.partition("/")[0]
     if edition_id not in available():
-        return {}
+        return None
     edition = load(edition_id)
-    return dict(edition.sources) if isinstance(edition, PlanningGuidance) else {}
+    return edition if isinstance(edition, PlanningGuidance) else None
 
 
 def objective_words(trajectory: Trajectory) -> str:
@@ -634,13 +631,14 @@ def _seasonal_words(factors: Any) -> str:
     low, high = int(np.argmin(f)), int(np.argmax(f))
     return (
         f", with a seasonal pattern laid over the path ({len(f)} factors averaging 1, from "
-        f"{f[low]:.3g} in {names[low]} to {f[high]:.3g} in {names[high]})"
+        f"{f[low]:.4g} in {names[low]} to {f[high]:.4g} in {names[high]})"
     )
 
 
 def _describe_reach_objective(t: Trajectory) -> str:
     p = t.rule.parameters
-    year = f"{p['year']} " if p.get("year") else ""
+    edition = _edition(str(p.get("objective", "")))
+    year = f"{edition.year} " if edition is not None else ""
     comparison = str(p.get("comparison", "")).replace("_", " ")
     tail = ""
     if p.get("minimum_improvement") is not None:
