@@ -31,7 +31,6 @@ from outcomes._optional import require
 from outcomes._version import __version__
 from outcomes.errors import InputError, OutputError
 from outcomes.polarity import Polarity
-from outcomes.rules.objectives import objective_provenance
 from outcomes.report.words import (
     describe_rule,
     direction,
@@ -40,6 +39,7 @@ from outcomes.report.words import (
     rag_words,
     verdict_words,
 )
+from outcomes.rules.objectives import objective_provenance
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 from outcomes.units import unit
