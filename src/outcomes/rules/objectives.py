@@ -703,8 +703,8 @@ RULES = (
         name="reach_objective",
         function=reach_objective,
         parameters=ReachObjectiveParameters,
-        summary="reach a planning objective's target by its deadline (monthly, quarterly or "
-        "yearly; per organisation where the objective says so), else hold",
+        summary="reach a planning objective's target by its deadline (months, quarters or "
+        "years), else hold",
         # monotone and not_worse hold without seasonal factors only (a seasonal pattern moves
         # around the path by design), so the rule promises what holds for every trajectory
         invariants=frozenset({"reaches_target"}),
