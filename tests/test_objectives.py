@@ -117,6 +117,13 @@ def test_the_sentence_and_the_provenance_in_words() -> None:
     later = reach_objective(40.0, CAT2, start="2024/25", end="Mar 2026")
     assert "by Mar 2026 (the objective's deadline is 2025/26)" in describe_rule(later)
     assert objective_provenance(reach_objective(40.0, CAT2, start="2024/25")) is not None
+    same_day = reach_objective(70.0, AE, start="2024/25", end="2025/26 Q4")
+    assert "by 2025/26 Q4 from" in describe_rule(same_day)  # Q4 ends with March: no note
+    cost = reach_objective(1000.0, "planning-2025-26/trust-cost-base", start="2024/25")
+    assert cost.values.tolist() == [990.0]
+    assert "objective of a change of -1% of the baseline (at most) by 2025/26" in describe_rule(
+        cost
+    )
     from outcomes import hold
 
     assert objective_provenance(hold(1.0, start="2013/14", end="2014/15")) is None

@@ -521,7 +521,7 @@ def objective_words(trajectory: Trajectory) -> str:
         elif kind == "absolute_change":
             parts.append(f"a change of {float(target):+,g}")
         else:
-            parts.append(f"a change of {float(target):+.4g} of the baseline")
+            parts.append(f"a change of {100 * float(target):+.4g}% of the baseline")
     if improvement is not None:
         parts.append(f"each organisation {_improvement(p, trajectory)} than its own baseline")
         if p.get("improvement_baseline"):
@@ -540,7 +540,7 @@ def _improvement(p: dict[str, Any], t: Trajectory) -> str:
     if p.get("improvement_kind") == "absolute":
         size = w.format_value(change, "percentage_points" if t.unit == "percent" else t.unit, None)
     else:
-        size = f"{change:.4g} of the baseline"
+        size = f"{100 * change:.4g}%"
     return f"{size} better"
 
 
@@ -678,11 +678,13 @@ def _describe_reach_objective(t: Trajectory) -> str:
         elif kind == "absolute_change":
             value = f"a change of {float(target):+,g}"
         else:
-            value = f"a change of {float(target):+.4g} of the baseline"
+            value = f"a change of {100 * float(target):+.4g}% of the baseline"
         what = f"reach the {year}planning objective of {value} ({comparison})"
     deadline = str(p.get("deadline", t.end))
     by = f"by {t.end}"
-    if deadline != str(t.end):
+    due = period(deadline)
+    # Mar 2026 and 2025/26 Q4 are the same deadline; a year (a mean over 2025/26) is not Mar 2026
+    if due != t.end and not (due.end == t.end.end and due.months < 12 and t.end.months < 12):
         by += f" (the objective's deadline is {deadline})"
     held = np.asarray(t.target == t.baseline).reshape(-1)
     if held.size == 1 and held[0]:
