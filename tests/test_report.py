@@ -26,7 +26,7 @@ from outcomes import (
 from outcomes.cli import main
 from outcomes.errors import InputError, OutputError
 from outcomes.report import describe_rule, render_report, write_report
-from outcomes.rules import composite, get, names, peer_achieved
+from outcomes.rules import composite, get, names, peer_achieved, reach_objective
 from outcomes.workflow import PeerSet, PlanScores, parse_plan, select_peers
 
 ROOT = Path(__file__).parent.parent
@@ -298,6 +298,7 @@ def test_describe_rule_speaks_every_registered_rule() -> None:
             start="2013/14",
             end="2015/16",
         ),
+        "reach_objective": reach_objective(70.4, "planning-2025-26/ae-4-hour", start="Mar 2025"),
     }
     assert set(examples) == set(names())
     assert all(get(name).describe is not None for name in names())
@@ -322,6 +323,10 @@ def test_describe_rule_speaks_every_registered_rule() -> None:
     assert words["peer_achieved"] == (
         "a 5% fall a year, what the best quarter of 3 peers' yearly changes achieved, compounded, "
         "from the 2013/14 baseline to 2015/16"
+    )
+    assert words["reach_objective"].startswith(
+        "reach the 2025/26 planning objective of 78.0% (at least) by Mar 2026 from the Mar 2025 "
+        "baseline, in equal monthly steps"
     )
     worse = peer_achieved(
         1000.0, [[100.0, 105.0], [100.0, 110.0]], polarity="lower", start="2013/14", end="2014/15"

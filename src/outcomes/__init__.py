@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "peer_achieved": "outcomes.rules",
     "phase": "outcomes.rules",
     "composite": "outcomes.rules",
+    "reach_objective": "outcomes.rules",
     "RuleSpec": "outcomes.rules",
     "describe_rule": "outcomes.rules",
     # stats
@@ -240,6 +241,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         phase,
         quantile_step,
         reach_national,
+        reach_objective,
         to_target,
         two_phase,
     )

@@ -30,6 +30,7 @@ from outcomes.rules import (
     phase,
     quantile_step,
     reach_national,
+    reach_objective,
     to_target,
     two_phase,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "phase",
     "quantile_step",
     "reach_national",
+    "reach_objective",
     "to_target",
     "two_phase",
 ]

@@ -10,7 +10,8 @@ Charts a public-health analyst can publish:
 * each actual shows its RAG rating by marker colour *and* shape (a colour-blind-safe Okabe-Ito
   palette), and the legend says what GREEN, AMBER, RED and GREY mean; a missing actual is a
   hollow grey square at the foot of the panel, never a value;
-* reference lines are labelled: the national (England) value, the peers' quantile bounds
+* reference lines are labelled: the national (England) value, or a planning objective's
+  national target ("national objective", never "England"), the peers' quantile bounds
   (Q1 / median / Q3 for quartiles) and a benchmark;
 * a trajectory of several organisations is drawn as small multiples, one panel each (or one
   organisation with ``org=``); nothing is left out silently;
@@ -170,6 +171,7 @@ class _Row:
     benchmark: FloatArray | None = None
     bounds: FloatArray | None = None
     national: float | None = None
+    national_label: str = "England"
 
 
 def _org_labels(codes: Sequence[str], names: Sequence[str] | None) -> list[str]:
@@ -263,6 +265,10 @@ def _rows(
     bound_values = bounds if bounds is not None else params.get("bounds")
     bound_array = None if bound_values is None else np.asarray(bound_values, dtype=np.float64)
     national_value = national if national is not None else params.get("national")
+    # a planning objective's target is a national *objective*, not England's value
+    national_label = (
+        "national objective" if national is None and "objective" in params else "England"
+    )
     national_array = (
         None
         if national_value is None
@@ -294,6 +300,7 @@ def _rows(
                 targets=flat[i],
                 bounds=row_bounds,
                 national=None if national_array is None else float(national_array[i]),
+                national_label=national_label,
                 **extra,
             )
         )
@@ -409,10 +416,12 @@ def _draw(ax: Any, row: _Row, score: Score | None) -> dict[str, Any]:
 
     transform = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     if row.national is not None:
-        handles["England (national)"] = ax.axhline(
+        legend = "England (national)" if row.national_label == "England" else row.national_label
+        handles[legend] = ax.axhline(
             row.national, color=_NATIONAL, linestyle="--", linewidth=1.3, zorder=1
         )
-        _side_label(ax, transform, row.national, f"England {_fmt(row.national)}", _NATIONAL)
+        name = "objective" if row.national_label != "England" else "England"
+        _side_label(ax, transform, row.national, f"{name} {_fmt(row.national)}", _NATIONAL)
     if row.bounds is not None and row.bounds.ndim == 1 and row.bounds.size >= 3:
         inner = row.bounds[1:-1]
         names = _quantile_names(row.bounds.size - 1)
@@ -435,7 +444,9 @@ def _draw(ax: Any, row: _Row, score: Score | None) -> dict[str, Any]:
         for tick in ax.get_xticklabels():
             tick.set_rotation(35)
             tick.set_horizontalalignment("right")
-    ax.set_xlim(min(positions) - 0.45, max(positions) + 0.45)
+    # a margin of about half the shortest period: half a year for years, half a month for months
+    margin = 0.45 * min(p.months for p in shown) / 12
+    ax.set_xlim(min(positions) - margin, max(positions) + margin)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
     ax.tick_params(axis="y", labelsize=7.5)
     ax.grid(axis="y", alpha=0.25)
@@ -482,6 +493,7 @@ _ORDER = (
     "95%",
     "confidence",
     "England",
+    "national objective",
     "peers'",
     "benchmark",
 )
@@ -559,7 +571,9 @@ def plot_trajectory(
     org : str, int or list, optional
         Organisation code(s), name(s) or row index(es) to draw; default: every organisation.
     national : float or array, optional
-        The national (England) value; default: the rule's ``national`` parameter, if any.
+        The national (England) value; default: the rule's ``national`` parameter, if any
+        (for :func:`~outcomes.trajectories.reach_objective`, the objective's national target,
+        drawn as "national objective").
     bounds : array, optional
         Peer quantile bounds ``[min, Q1, median, Q3, max]``; default: the rule's ``bounds``.
     ax : matplotlib Axes, optional

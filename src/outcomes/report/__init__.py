@@ -43,6 +43,7 @@ from outcomes.report.words import (
     rag_words,
     verdict_words,
 )
+from outcomes.rules.objectives import objective_provenance
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 from outcomes.units import unit
@@ -110,6 +111,8 @@ class _Measure:
     precision: str
     scoring: str
     national: str
+    national_label: str
+    objective: str
     charts: list[tuple[str, Any]]
     start: str
     periods: list[str]
@@ -479,7 +482,10 @@ def _scoring_words(score: Score | None, unit_id: str | None) -> str:
         amount = (
             f"{score.tolerance:.4g} of the target"
             if score.tolerance_kind == "relative"
-            else format_value(score.tolerance, unit_id, None)
+            # a tolerance on a percentage is in percentage points, not a per cent of the target
+            else format_value(
+                score.tolerance, "percentage_points" if unit_id == "percent" else unit_id, None
+            )
         )
         words = f"AMBER when missed by no more than {amount}"
     else:
@@ -531,6 +537,11 @@ def _measure(
             "odds": _odds(r, labels, m.ndigits),
             "realism_charts": _realism_charts(r, history, anchor, name, labels),
         }
+    # a planning objective's national target is the objective, not England's value
+    objective = objective_provenance(trajectory, cite=False) or ""
+    national_label = (
+        "national objective" if objective and m.national is None else "England (national)"
+    )
     return _Measure(
         key=key,
         anchor=anchor,
@@ -543,6 +554,8 @@ def _measure(
         " (rounded half-up) and scored as published",
         scoring=_scoring_words(score, trajectory.unit),
         national=national,
+        national_label=national_label,
+        objective=objective,
         charts=_charts(trajectory, score, drawn, anchor, name),
         start=str(trajectory.start),
         periods=[str(p) for p in (score.periods if score is not None else trajectory.periods)],

@@ -5,11 +5,11 @@ out) declared beside its function with its parameter model, the closed-form inve
 fits, the invariants it promises and examples for property tests. Plan files, the strategies of
 :mod:`outcomes.testing`, the audit, the CLI's help and the docs' rule table are all generated
 from this registry, so adding a rule is adding one function and its ``RuleSpec`` to a family
-module (``change``, ``paths``, ``peers``, ``record``), plus its tests.
+module (``change``, ``paths``, ``peers``, ``record``, ``objectives``), plus its tests.
 
 >>> from outcomes import rules
 >>> rules.names()
-('percentage_change', 'hold', 'two_phase', 'to_target', 'reach_national', 'quantile_step', 'national_or_quantile', 'peer_achieved')
+('percentage_change', 'hold', 'two_phase', 'to_target', 'reach_national', 'quantile_step', 'national_or_quantile', 'peer_achieved', 'reach_objective')
 >>> spec = rules.get("percentage_change")
 >>> spec.parameters(rate=-0.032).rate
 -0.032
@@ -28,7 +28,7 @@ from typing import Annotated, Any, Union
 from pydantic import Field
 
 from outcomes.errors import UnknownCodeError
-from outcomes.rules import change, paths, peers, record
+from outcomes.rules import change, objectives, paths, peers, record
 from outcomes.rules._engine import PROFILES, cumulative_share
 from outcomes.rules._spec import (
     ALL_INVARIANTS,
@@ -41,6 +41,7 @@ from outcomes.rules._spec import (
 )
 from outcomes.rules.change import hold, percentage_change, two_phase
 from outcomes.rules.combine import check_compatible, composite, phase
+from outcomes.rules.objectives import reach_objective
 from outcomes.rules.paths import reach_national, to_target
 from outcomes.rules.peers import national_or_quantile, quantile_step
 from outcomes.rules.record import peer_achieved
@@ -70,6 +71,7 @@ __all__ = [
     "plan_rule_type",
     "quantile_step",
     "reach_national",
+    "reach_objective",
     "specs",
     "to_target",
     "two_phase",
@@ -77,7 +79,11 @@ __all__ = [
 
 #: Every registered rule by name, in the order the families declare them.
 REGISTRY: MappingProxyType[str, RuleSpec] = MappingProxyType(
-    {spec.name: spec for family in (change, paths, peers, record) for spec in family.RULES}
+    {
+        spec.name: spec
+        for family in (change, paths, peers, record, objectives)
+        for spec in family.RULES
+    }
 )
 
 

@@ -32,6 +32,7 @@ from outcomes.catalogue import (
     BCFFramework,
     NHSOutcomesFramework,
     QualityPremiumScheme,
+    find_objective,
     load,
 )
 from outcomes.errors import InputError, OutcomesError
@@ -133,6 +134,12 @@ class MeasurePlan(_Strict):
     peers: PeerSelection | None = None
     history: HistorySelection | None = None
 
+    @property
+    def objective(self) -> str | None:
+        """The planning objective the measure's rule names (``'planning-2025-26/ae-4-hour'``)."""
+        value = getattr(self.rule, "objective", None)
+        return value if isinstance(value, str) else None
+
     @model_validator(mode="after")
     def _knows_its_direction(self) -> MeasurePlan:
         if (
@@ -140,9 +147,11 @@ class MeasurePlan(_Strict):
             and self.ambition is None
             and self.indicator is None
             and self.bcf_metric is None
+            and self.objective is None
         ):
             raise ValueError(
-                "give polarity, or an ambition / indicator / bcf_metric to take it from"
+                "give polarity, or an ambition / indicator / bcf_metric to take it from (or a "
+                "rule that names an objective)"
             )
         if self.unit is not None and self.unit not in UNITS:
             raise ValueError(
@@ -384,6 +393,10 @@ def describe_measure(m: MeasurePlan) -> tuple[str, Polarity | None, str | None]:
     elif m.bcf_metric is not None:
         met = load(m.bcf_edition or DEFAULT_BCF_EDITION, BCFFramework).metric(m.bcf_metric)
         name, polarity, unit_id = name or met.name, polarity or met.polarity, unit_id or met.unit
+    elif m.objective is not None:
+        # the rule's objective names the measure: its metric's name, unit and direction
+        obj = find_objective(m.objective)
+        name, polarity, unit_id = name or obj.name, polarity or obj.polarity, unit_id or obj.unit
     if unit_id is not None:
         unit(unit_id)
     return name or "measure", polarity, unit_id

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomes._format import format_table
-from outcomes.catalogue import QualityPremiumScheme, load
+from outcomes.catalogue import QualityPremiumScheme, find_objective, load
 from outcomes.errors import InputError, OutcomesError
 from outcomes.incentives import PremiumResult, quality_premium
 from outcomes.io.fingertips import read_fingertips
@@ -22,6 +22,7 @@ from outcomes.periods import Period
 from outcomes.polarity import Polarity
 from outcomes.realism import Realism
 from outcomes.rules import get
+from outcomes.rules.objectives import objective_provenance
 from outcomes.scoring import Score, score
 from outcomes.trajectory import Trajectory
 from outcomes.workflow.history import (
@@ -75,6 +76,10 @@ class PlanTargets(Mapping[str, Trajectory]):
             out[f"peers for {key}"] = peer_set.describe()
         for key, history in self.histories.items():
             out[f"history for {key}"] = history.describe()
+        for key, t in self.trajectories.items():
+            objective = objective_provenance(t)
+            if objective is not None:
+                out[f"objective for {key}"] = objective
         if self.plan.illustrative_plan:
             out["illustrative"] = "made-up numbers, not a real organisation"
         return out
@@ -120,7 +125,15 @@ class PlanTargets(Mapping[str, Trajectory]):
         ) + (f" and {len(self.organisations) - 3} more" if len(self.organisations) > 3 else "")
         flag = " - ILLUSTRATIVE" if self.plan.illustrative_plan else ""
         peers = "".join(f"\npeers for {k}: {p.describe()}" for k, p in self.peers.items())
-        return f"{title}{flag}\n{format_table(header, rows)}{peers}{_realism_lines(self.realism)}"
+        objectives = "".join(
+            f"\nobjective for {k}: {words}"
+            for k, t in self.items()
+            if (words := objective_provenance(t, cite=False)) is not None
+        )
+        return (
+            f"{title}{flag}\n{format_table(header, rows)}{peers}{objectives}"
+            f"{_realism_lines(self.realism)}"
+        )
 
 
 def _realism_lines(realism: Mapping[str, Realism]) -> str:
@@ -228,6 +241,8 @@ def _baselines_table(plan: Plan, baselines: object) -> BaselinesTable | None:
 
 def _periods(plan: Plan, m: MeasurePlan) -> tuple[Any, Period]:
     end = m.end or plan.end
+    if m.end is None and "end" not in plan.model_fields_set and m.objective is not None:
+        end = find_objective(m.objective).deadline  # no end given: the objective's deadline
     if m.periods is not None:
         return m.periods, end
     if plan.first is None:
