@@ -5,6 +5,7 @@ period, one area type, one sex, one age), never pooled, and it carries where it 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,7 @@ class PeerSet:
     age: str | None
     source: str
     left_out: int = 0
+    names: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -57,6 +59,13 @@ class PeerSet:
         where = f"{self.n} areas from {self.source}{dropped}"
         return f"{text}: {where}" if text else where
 
+    def to_frame(self) -> Any:
+        """One row per peer area as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.peers_frame`."""
+        from outcomes.frames import peers_frame
+
+        return peers_frame(self)
+
     @classmethod
     def from_values(cls, values: npt.ArrayLike, *, source: str = "given values") -> PeerSet:
         """A peer set from plain values (the provenance says they were given)."""
@@ -74,7 +83,7 @@ _FIELDS = (
 
 
 def select_peers(
-    data: FingertipsData | str,
+    data: FingertipsData | str | object,
     *,
     indicator: int | None = None,
     period: str | None,
@@ -82,7 +91,8 @@ def select_peers(
     sex: str | None = None,
     age: str | None = None,
 ) -> PeerSet:
-    """Select one peer set from a Fingertips export.
+    """Select one peer set from a Fingertips export (its path, :func:`read_fingertips` of it, or
+    a DataFrame with Fingertips' columns such as ``read_fingertips(...).to_frame()``).
 
     Category rows (deprivation deciles and the like) are never peers. If the rows left hold more
     than one indicator, period, area type, sex or age and the selection leaves that field open,
@@ -100,6 +110,15 @@ def select_peers(
     """
     if isinstance(data, str):
         data = read_fingertips(data)
+    elif not isinstance(data, FingertipsData):
+        if not hasattr(data, "to_dict"):
+            raise InputError(
+                "data must be a Fingertips export: its path, read_fingertips(...) or its "
+                f"to_frame(), got {type(data).__name__}"
+            )
+        from outcomes.frames import fingertips_from_frame
+
+        data = fingertips_from_frame(data)
     chosen = data.select(
         indicator_id=indicator, period=period, area_type=area_type, sex=sex, age=age
     )
@@ -145,4 +164,5 @@ def select_peers(
         age=age or chosen.distinct("age")[0],
         source=data.path,
         left_out=int((~has).sum()),
+        names=tuple(str(a) for a in chosen.columns["area_name"][has].tolist()),
     )
