@@ -457,6 +457,27 @@ def test_peers_from_a_fingertips_frame_are_the_peers_from_the_file() -> None:
         outcomes.select_peers(3, period="2017", area_type="x")
 
 
+def test_peers_given_as_a_whole_frame_or_text_are_refused_by_name() -> None:
+    from outcomes.plan import parse_plan
+
+    plan = parse_plan(
+        'first = "2016"\nend = "2017"\n[measures.x]\npolarity = "lower"\n'
+        'rule = { name = "quantile_step" }\n'
+    )
+    baselines = pd.DataFrame(
+        {"organisation": ["E1"], "measure": ["x"], "period": ["2015"], "value": [100.0]}
+    )
+    frame = outcomes.read_fingertips(CAMPYLOBACTER).to_frame()
+    with pytest.raises(InputError, match="got a DataFrame: select one peer set"):
+        outcomes.run_plan(plan, baselines=baselines, peers={"x": frame})
+    with pytest.raises(InputError, match="peers must be numbers"):
+        outcomes.run_plan(plan, baselines=baselines, peers={"x": ["a", "b"]})
+    values = frame.loc[(frame["Time period"] == "2015") & (frame["Area Type"] == "County & UA")
+                       & (frame["Age"] == "All ages"), "Value"].dropna()  # fmt: skip
+    t = outcomes.run_plan(plan, baselines=baselines, peers={"x": values})
+    assert t.peers["x"].n == len(values)
+
+
 # --------------------------------------------------------------------------------------------
 # the contract itself
 # --------------------------------------------------------------------------------------------

@@ -68,8 +68,23 @@ class PeerSet:
 
     @classmethod
     def from_values(cls, values: npt.ArrayLike, *, source: str = "given values") -> PeerSet:
-        """A peer set from plain values (the provenance says they were given)."""
-        array = np.asarray(values, dtype=np.float64).reshape(-1)
+        """A peer set from plain values (the provenance says they were given).
+
+        >>> PeerSet.from_values(["a"])
+        Traceback (most recent call last):
+        ...
+        outcomes.errors.InputError: peers must be numbers, one per peer area, got ['a']
+        """
+        if hasattr(values, "columns"):  # a DataFrame: which rows are the peers is not known
+            raise InputError(
+                "peers must be numbers, one per peer area, got a DataFrame: select one peer set "
+                "from it with select_peers(frame, period=..., area_type=...)"
+            )
+        try:
+            array = np.asarray(values, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            shown = repr(values) if len(repr(values)) <= 80 else repr(values)[:77] + "..."
+            raise InputError(f"peers must be numbers, one per peer area, got {shown}") from None
         return cls(array, (), None, None, None, None, None, source)
 
 
