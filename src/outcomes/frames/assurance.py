@@ -62,6 +62,16 @@ def audit_frame(reports: AuditReport | Iterable[AuditReport]) -> Any:
     suggested (a typo's likely intended value), explanation, rule (the best fit in words),
     audited and reason (why a row was not audited).
 
+    Parameters
+    ----------
+    reports : AuditReport or iterable of AuditReport
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import audit_table
     >>> frame = audit_table("examples/published-rows.csv").to_frame()
     >>> flagged = frame[frame["flag"] != ""]

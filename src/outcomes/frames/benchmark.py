@@ -92,6 +92,37 @@ def compare(
     """The frame with a categorical ``column`` (default ``significance``): each row's value
     compared with its benchmark by :func:`outcomes.benchmark.compare` (Fingertips' comparers).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per area (and period).
+    value : str
+        The column of values.
+    benchmark : str, float or array_like
+        A column, or the benchmark itself (e.g. England's value).
+    polarity : {"higher", "lower", "none"} or Polarity
+        Which direction is better.
+    lower, upper, benchmark_lower, benchmark_upper, lower_998, upper_998, denominator
+        Columns or values, as :func:`outcomes.benchmark.compare` needs them for ``method``.
+    per, confidence, method
+        As :func:`outcomes.benchmark.compare`.
+    column : str, default "significance"
+        The name of the new column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with the new column (categories: every :class:`Significance`).
+
+    Raises
+    ------
+    InputError
+        A column that is not in the frame or does not hold numbers.
+    ScoringError
+        Whatever :func:`outcomes.benchmark.compare` refuses.
+
+    Examples
+    --------
     >>> from outcomes import read_fingertips
     >>> df = read_fingertips("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv").to_frame()
     >>> utla = df[(df["Area Type"] == "County & UA") & (df["Time period"] == "2017")
@@ -137,6 +168,30 @@ def compare_to_goal(
     WORSE against a goal (one value, a column, or a ``(low, high)`` range of either) by
     :func:`outcomes.benchmark.compare_to_goal`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    value : str
+        The column of values.
+    goal : str, float, array_like or (low, high)
+        The goal: a column, a value, or a range of either.
+    polarity : {"higher", "lower", "none"} or Polarity
+    lower, upper : str, float or array_like, optional
+        The values' confidence limits (SAME where the interval holds the goal).
+    column : str, default "compared_to_goal"
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with the new column (categories: every :class:`Comparison`).
+
+    Raises
+    ------
+    InputError
+        A column that is not in the frame or does not hold numbers.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"area": ["A", "B", "C"], "value": [70.0, 80.0, 90.0]})
     >>> compare_to_goal(df, value="value", goal=(75, 85), polarity="higher")["compared_to_goal"].tolist()
@@ -169,6 +224,29 @@ def funnel_significance(
     """The frame with a categorical ``column`` (default ``funnel_significance``): where each
     row falls on PHE's funnel plot, by :func:`outcomes.benchmark.funnel_significance`.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    numerator : str
+        The column of events.
+    denominator : str, float or array_like
+        Denominators, expected counts or populations (see the array method).
+    statistic, target, per, rate, rate_type
+        As :func:`outcomes.benchmark.funnel_significance` (``rate`` may name a column).
+    column : str, default "funnel_significance"
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with the new column (categories: every :class:`FunnelSignificance`).
+
+    Raises
+    ------
+    InputError
+        A column that is not in the frame or does not hold numbers.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"events": [10.0, 40.0, 90.0], "people": [100.0, 150.0, 200.0]})
     >>> funnel_significance(df, numerator="events", denominator="people",
@@ -204,6 +282,21 @@ def funnel_table(
     frame, as a tidy frame: one row per x-axis point, PHE's column names, ``statistic`` and
     ``method`` as categoricals.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    numerator : str
+        The column of events.
+    denominator : str, float or array_like
+    statistic, per, rate, rate_type, ratio_type, years_of_data, points
+        As :func:`outcomes.benchmark.funnel_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"events": [10, 20, 30], "people": [100, 150, 200]})
     >>> table = funnel_table(df, numerator="events", denominator="people",
@@ -239,6 +332,29 @@ def trend_frame(
     latest period of the run, where given), then trend (the marker), trend_label (Fingertips'
     wording), chi_squared, reason, message, method and points.
 
+    Parameters
+    ----------
+    result : TrendResult
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    period : str, optional
+        The period label for every row.
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.benchmark import recent_trend
     >>> r = recent_trend([[24.67, 24.6, 28.0, 30.2, 30.6]], [[23.16, 23.15, 26.44, 28.63, 28.98]],
     ...                  [[26.25, 26.19, 29.64, 31.9, 32.25]], polarity="higher")
@@ -284,6 +400,31 @@ def recent_trend(
     yearly periods with gaps get missing years, see :func:`history_from_frame`), as the tidy
     frame of :func:`trend_frame`, one row per area, with the latest period.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per area and period.
+    area, period, value : str
+        Columns of the area code, the period label and the value.
+    polarity : {"higher", "lower", "none"} or Polarity
+    lower, upper, count, denominator : str, optional
+        Columns of the 95% limits, counts and denominators, as ``method`` needs them.
+    area_name : str, optional
+        A column of area names (for ``organisation_name``).
+    method, points
+        As :func:`outcomes.benchmark.recent_trend`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A missing column, text in a number column, an (area, period) twice.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"area": ["E06000001"] * 5, "year": ["2013", "2014", "2015", "2016", "2017"],
     ...                    "value": [24.67, 24.6, 28.0, 30.2, 30.6],

@@ -32,6 +32,18 @@ def premium_frame(
     measure_name, period (the scheme's performance year), unit (``gbp``), kind, weight,
     allocation, achieved (NaN where not assessed), assessed, earned.
 
+    Parameters
+    ----------
+    result : PremiumResult
+    organisation, organisation_name : str, optional
+        The organisation's code and name.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes.incentives import quality_premium
     >>> r = quality_premium("quality-premium-2014-15", population=115_000,
     ...                     achieved={"pyll": True, "emergency-admissions": True, "iapt": 0.5})
@@ -84,6 +96,25 @@ def bcf_payment_frame(
     axes, usually one) and period: the identity columns (unit ``gbp``, for the payment), then
     baseline_admissions, planned_avoided, actual_avoided and payment.
 
+    Parameters
+    ----------
+    result : BCFPaymentResult
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.incentives import bcf_performance_payment
     >>> r = bcf_performance_payment(baseline_admissions=[5000, 5200], planned_reduction=0.035,
     ...     actual_admissions=[4900, 5000], cost_per_admission=1490.0, periods=["Q1", "Q2"])
@@ -129,6 +160,27 @@ def qof_payment_frame(
     identity columns (unit ``gbp``), then points, point_value, list_size_adjustment,
     prevalence_adjustment, payment and edition.
 
+    Parameters
+    ----------
+    result : QOFPaymentResult
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    period : str, optional
+        The period label for every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.incentives import qof_payment
     >>> r = qof_payment([10.0, 20.0], edition="qof-2025-26", point_value=200.0)
     >>> r.to_frame(organisations=["A81001", "A81002"])["payment"].tolist()

@@ -53,6 +53,30 @@ def indicator_frame(
     Groups are the leading axes of the result; ``organisations`` names them in order (by
     default their positions).
 
+    Parameters
+    ----------
+    result : IndicatorResult or SIIResult
+        A result of :mod:`outcomes.indicators` (rate, ratio, mean, life expectancy, SII).
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    period : str, optional
+        The period label for every row.
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.indicators import crude_rate
     >>> r = crude_rate([30, 45], [10_000, 12_000], per=100_000)
     >>> frame = r.to_frame(organisations=["E08000001", "E08000002"], measure="falls",

@@ -42,6 +42,27 @@ def metric_scores_frame(
     columns (``measure``: the metric), peer_set (the leading index, '' for one peer set),
     score, rank, peers, status, polarity and method.
 
+    Parameters
+    ----------
+    result : MetricScores
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    period : str, optional
+        The period label for every row.
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.oversight import metric_scores
     >>> s = metric_scores([0.9, 0.8, float("nan")], polarity="higher", metric="OF0023")
     >>> s.to_frame(organisations=["RXA", "RXB", "RXC"])[["organisation", "score", "status"]].values.tolist()
@@ -81,6 +102,25 @@ def segmentation_frame(
     (``measure``: ``segment``), peer_set, average_score, segment, computed_segment (before
     overrides), status, league_rank (1 = top) and method.
 
+    Parameters
+    ----------
+    result : Segmentation
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    period : str, optional
+        The period label for every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.oversight import segments
     >>> seg = segments([1.1, 1.5, 2.5, 3.9])
     >>> seg.to_frame(organisations=["RXA", "RXB", "RXC", "RXD"])["segment"].tolist()

@@ -36,6 +36,29 @@ def achievability_frame(
     share, percentile, share_adjusted (NaN without confidence limits), note, horizon, kind,
     n, n_missing and method.
 
+    Parameters
+    ----------
+    result : Achievability
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    period : str, optional
+        The period label for every row.
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.realism import achievability
     >>> history = [[100.0, 98, 95, 97], [80, 79, 81, 78], [120, 115, 111, 110]]
     >>> r = achievability([-0.03, -0.01], history, polarity="lower")
@@ -80,6 +103,29 @@ def probability_frame(
     identity columns (``period``: the target's period, where given), then target,
     probability, median, lower and upper (the 80% predictive interval), note and horizon.
 
+    Parameters
+    ----------
+    result : Probability
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    period : str, optional
+        The period label for every row.
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+
+    Examples
+    --------
     >>> from outcomes.realism import probability
     >>> p = probability([[10.0, 11, 12], [20, 21, 23], [30, 29, 31]], [12.0, 23.0, 31.0],
     ...                 polarity="higher", horizon=2)
@@ -122,6 +168,30 @@ def forecast_frame(
     lower and upper (the 80% predictive interval, in the measure's unit), mean and sd (on the
     model scale: log for a relative model) and note.
 
+    Parameters
+    ----------
+    result : Forecast
+    organisations, organisation_names : sequence of str, optional
+        One code (and name) per organisation, in order; by default their positions.
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    periods : sequence of str, optional
+        One label per horizon.
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        A number of codes or names that does not match the result's organisations.
+        Or a number of period labels that does not match the horizons.
+
+    Examples
+    --------
     >>> from outcomes.realism import forecast
     >>> f = forecast([[10.0, 11, 12], [20, 21, 23], [30, 29, 31]], horizons=(1, 2))
     >>> frame = f.to_frame(organisations=["A", "B", "C"], periods=["2018", "2019"])
@@ -181,6 +251,29 @@ def backtest_frame(
     * ``"forecasts"``: every single forecast - organisation (the area; ``organisations``
       names them by position), origin, horizon, probability, base, met.
 
+    Parameters
+    ----------
+    result : Backtest
+    table : {"horizons", "origins", "reliability", "forecasts"}
+        Which table.
+    organisations : sequence of str, optional
+        The areas' codes by position (the ``forecasts`` table).
+    measure, measure_name : str, optional
+        The measure's code and name for every row ('' where not given).
+    unit : str, optional
+        The unit table's id, e.g. ``per_100000``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    InputError
+        An unknown table, or fewer codes than areas.
+
+    Examples
+    --------
     >>> from outcomes.realism import backtest
     >>> history = [[100.0, 98, 97, 95, 94, 93], [90, 91, 89, 88, 88, 86], [80, 81, 79, 78, 76, 77]]
     >>> b = backtest(history, planned_change=-0.01, polarity="lower", horizons=(1,))

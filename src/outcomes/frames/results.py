@@ -67,6 +67,18 @@ def trajectory_frame(trajectory: Trajectory, *, measure: str | None = None) -> A
     ``measure`` is the measure's code (a plan's measure key); by default the trajectory's own
     ``measure``, which is also the ``measure_name``.
 
+    Parameters
+    ----------
+    trajectory : Trajectory
+    measure : str, optional
+        The measure's code (default: the trajectory's ``measure``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import hold
     >>> frame = hold([5.0, 6.0], start="2013/14", end="2015/16", measure="nel").to_frame()
     >>> frame.shape, frame["period"].cat.categories.tolist()
@@ -103,6 +115,18 @@ def score_frame(score: Score, *, measure: str | None = None) -> Any:
     a benchmark). A missing actual is NaN beside its GREY / NOT_AVAILABLE marker, and ``met``
     is then missing (``<NA>``) rather than False.
 
+    Parameters
+    ----------
+    score : Score
+    measure : str, optional
+        The measure's code (default: the score's ``measure``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import hold, score
     >>> s = score(hold(10.0, start="2013/14", end="2015/16", polarity="lower"), [9.0, None])
     >>> frame = s.to_frame()
@@ -183,6 +207,17 @@ def targets_frame(targets: Mapping[str, Trajectory]) -> Any:
     code to trajectory): the rows of :func:`trajectory_frame`, with the mapping's key as the
     ``measure`` code and the trajectory's name as ``measure_name``.
 
+    Parameters
+    ----------
+    targets : mapping of str to Trajectory
+        Measure code -> trajectory (e.g. :class:`~outcomes.workflow.PlanTargets`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import hold
     >>> frame = targets_frame({"nel": hold(9850.0, start="2013/14", end="2015/16",
     ...                                    measure="Non-elective admissions")})
@@ -196,6 +231,17 @@ def scores_frame(scores: Mapping[str, Score]) -> Any:
     """Every measure's scores in one tidy frame (a plan's scores, or any mapping of measure
     code to score): the rows of :func:`score_frame` with the key as the ``measure`` code.
 
+    Parameters
+    ----------
+    scores : mapping of str to Score
+        Measure code -> score (e.g. :class:`~outcomes.workflow.PlanScores`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import hold, score
     >>> s = score(hold(10.0, start="2013/14", end="2014/15", polarity="lower"), [9.0])
     >>> scores_frame({"nel": s})["measure"].tolist()
@@ -209,6 +255,17 @@ def peers_frame(peers: PeerValues) -> Any:
     known), organisation_name (''), measure (the indicator id), measure_name, period, unit
     (''), area_type, sex, age, value, and source.
 
+    Parameters
+    ----------
+    peers : PeerSet
+        A peer set (:func:`outcomes.select_peers`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import select_peers
     >>> peers = select_peers("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv",
     ...                      period="2017", area_type="County & UA", age="All ages")
@@ -263,14 +320,35 @@ def fingertips_frame(data: FingertipsData) -> Any:
         else:
             columns[label] = pd.Categorical(np.asarray(values, dtype=str))
     columns["line"] = np.asarray(data.line)
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    frame.attrs["source"] = data.path  # pandas carries it through filters and renames
+    return frame
 
 
-def fingertips_from_frame(frame: Any, *, source: str = "<DataFrame>") -> FingertipsData:
+def fingertips_from_frame(frame: Any, *, source: str | None = None) -> FingertipsData:
     """A Fingertips export held as a DataFrame (with Fingertips' column names, e.g. from
     ``read_fingertips(...).to_frame()`` then filtered) back as :class:`FingertipsData`, so
     that :func:`outcomes.select_peers` can select from it. Rows keep their ``line`` where the
-    frame has one.
+    frame has one; the source is the file the frame was read from (kept in ``frame.attrs``)
+    unless given, so a peer set still says where it came from.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        At least ``Indicator ID``, ``Area Code``, ``Area Type``, ``Time period`` and ``Value``;
+        absent optional columns are empty (text) or missing (numbers).
+    source : str, optional
+        The name the provenance gives (default: the file's path, else ``"<DataFrame>"``).
+
+    Returns
+    -------
+    FingertipsData
+
+    Raises
+    ------
+    InputError
+        Not a DataFrame, a required column missing, an indicator id that is not a whole number,
+        a number column holding text.
 
     >>> from outcomes.io import read_fingertips
     >>> frame = read_fingertips("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv").to_frame()
@@ -282,7 +360,10 @@ def fingertips_from_frame(frame: Any, *, source: str = "<DataFrame>") -> Fingert
 
     pd = require_pandas()
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"peers must be a pandas DataFrame, got {type(frame).__name__}")
+        raise InputError(f"a Fingertips frame must be a DataFrame, got {type(frame).__name__}")
+    if source is None:
+        found = frame.attrs.get("source")
+        source = f"{found} (as a DataFrame)" if isinstance(found, str) else "<DataFrame>"
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise InputError(
