@@ -39,6 +39,7 @@ $(VENV)/.installed-docs: $(STAMP)
 
 docs: $(VENV)/.installed-docs
 	$(BIN)/python docs/generate.py
+	$(BIN)/python docs/make_notebook.py
 	$(BIN)/mkdocs build --strict --site-dir site
 
 clean:

@@ -38,8 +38,11 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(("cli", "__main__", "__init__"), 9),
 }
 
-#: Methods that may import upward, inside their body only.
-CONVENIENCES = ("to_frame", "plot_")
+
+#: Methods that may import upward, inside their body only: ``to_frame`` (and the private
+#: ``_frame`` it shares) and ``plot_*``.
+def _convenience(function: str) -> bool:
+    return function in ("to_frame", "_frame") or function.startswith("plot_")
 
 
 def _top(path: Path) -> str:
@@ -86,7 +89,7 @@ def test_no_import_goes_up_a_layer(path: Path) -> None:
     for name, line, function in _imports(ast.parse(path.read_text(encoding="utf-8"))):
         if name not in LAYERS or name == here or LAYERS[name] <= LAYERS[here]:
             continue
-        if function is not None and function.startswith(CONVENIENCES):
+        if function is not None and _convenience(function):
             continue
         upward.append(
             f"line {line}: {here} (layer {LAYERS[here]}) imports {name} (layer {LAYERS[name]})"

@@ -84,6 +84,15 @@ class PremiumResult(BaseModel):
     def paid(self) -> bool:
         return not self.gateway_failures and self.total > 0
 
+    def to_frame(
+        self, *, organisation: str | None = None, organisation_name: str | None = None
+    ) -> Any:
+        """The premium by measure as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.premium_frame`."""
+        from outcomes.frames import premium_frame
+
+        return premium_frame(self, organisation=organisation, organisation_name=organisation_name)
+
     def notes(self) -> list[str]:
         """The lines under the table: earnings before reductions, reductions, gateways, the
         total and the unconfirmed parameters used."""
@@ -309,6 +318,20 @@ class BCFPaymentResult(BaseModel):
     def total_pence(self) -> float:
         return float(round_half_up(self.total, 2))
 
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+    ) -> Any:
+        """The payment by period as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.bcf_payment_frame`."""
+        from outcomes.frames import bcf_payment_frame
+
+        return bcf_payment_frame(
+            self, organisations=organisations, organisation_names=organisation_names
+        )
+
     def __str__(self) -> str:
         rows = [
             [p, f"{b:,.0f}", f"{pa:,.1f}", f"{aa:,.1f}", money(pay)]
@@ -464,6 +487,28 @@ class QOFPaymentResult(BaseModel):
     def total_pence(self) -> float:
         """The total rounded half-up to pence."""
         return float(round_half_up(self.total, 2))
+
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        period: str | None = None,
+    ) -> Any:
+        """The payments as a tidy DataFrame, one row per practice (extra ``pandas``); see
+        :func:`outcomes.frames.qof_payment_frame`."""
+        from outcomes.frames import qof_payment_frame
+
+        return qof_payment_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            measure=measure,
+            measure_name=measure_name,
+            period=period,
+        )
 
     def __str__(self) -> str:
         lines = [

@@ -32,7 +32,7 @@ uneven peer counts (here the OHID rank-based quantile formula), the financial ov
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
@@ -156,6 +156,26 @@ class MetricScores(_Result):
     notes: tuple[str, ...] = ()
     unconfirmed: tuple[str, ...] = ()
 
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        period: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per organisation and peer set as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.metric_scores_frame`."""
+        from outcomes.frames import metric_scores_frame
+
+        return metric_scores_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            period=period,
+            unit=unit,
+        )
+
 
 class Segmentation(_Result):
     """Segments of a peer set (the last axis) from average metric scores.
@@ -187,6 +207,24 @@ class Segmentation(_Result):
         seg = self.segments[~np.isnan(self.segments)].astype(np.intp)
         found = np.bincount(seg, minlength=6)
         return {k: int(found[k]) for k in range(1, 6)}
+
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        period: str | None = None,
+    ) -> Any:
+        """One row per organisation and peer set as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.segmentation_frame`."""
+        from outcomes.frames import segmentation_frame
+
+        return segmentation_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            period=period,
+        )
 
 
 def _signs(polarity: Any, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:

@@ -177,11 +177,12 @@ class Score(BaseModel):
                 rows.append(row)
         return rows
 
-    def to_frame(self) -> Any:
-        """A tidy pandas DataFrame (extra ``pandas``); see :func:`outcomes.frames.score_frame`."""
+    def to_frame(self, *, measure: str | None = None) -> Any:
+        """A tidy pandas DataFrame, one row per organisation and period (extra ``pandas``);
+        ``measure`` sets the measure's code; see :func:`outcomes.frames.score_frame`."""
         from outcomes.frames import score_frame
 
-        return score_frame(self)
+        return score_frame(self, measure=measure)
 
     def __str__(self) -> str:
         header = ["org", "period", "target", "actual", "gap", "RAG", "verdict"]

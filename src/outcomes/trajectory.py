@@ -233,12 +233,12 @@ class Trajectory(BaseModel):
             for j, p in enumerate(self.periods)
         ]
 
-    def to_frame(self) -> Any:
-        """A tidy pandas DataFrame, one row per organisation and period (extra ``pandas``); see
-        :func:`outcomes.frames.trajectory_frame`."""
+    def to_frame(self, *, measure: str | None = None) -> Any:
+        """A tidy pandas DataFrame, one row per organisation and period (extra ``pandas``);
+        ``measure`` sets the measure's code; see :func:`outcomes.frames.trajectory_frame`."""
         from outcomes.frames import trajectory_frame
 
-        return trajectory_frame(self)
+        return trajectory_frame(self, measure=measure)
 
     def __str__(self) -> str:
         header = ["", f"baseline ({self.start})", *(str(p) for p in self.periods)]

@@ -12,7 +12,16 @@ registry's closed-form inverses and run vectorised over many rows at once.
 """
 
 from outcomes.assurance.core import audit, audit_table
-from outcomes.assurance.models import AuditReport, Explanation, Flag, RuleFit
+from outcomes.assurance.models import AuditReport, AuditReports, Explanation, Flag, RuleFit
 from outcomes.assurance.rows import table_period
 
-__all__ = ["AuditReport", "Explanation", "Flag", "RuleFit", "audit", "audit_table", "table_period"]
+__all__ = [
+    "AuditReport",
+    "AuditReports",
+    "Explanation",
+    "Flag",
+    "RuleFit",
+    "audit",
+    "audit_table",
+    "table_period",
+]

@@ -13,7 +13,7 @@ import numpy as np
 from outcomes._files import csv_rows, read_text
 from outcomes.assurance.explain import arithmetic, explanations, typo
 from outcomes.assurance.fit import Candidate, fit_rows
-from outcomes.assurance.models import AuditReport, Explanation, Flag, RuleFit
+from outcomes.assurance.models import AuditReport, AuditReports, Explanation, Flag, RuleFit
 from outcomes.assurance.rounding import ROUNDINGS, rounded
 from outcomes.assurance.rows import PrintedRow, UnreadableRowError, read_row, table_period
 from outcomes.errors import InputError, OutcomesError
@@ -511,9 +511,9 @@ def audit(
 
 def audit_table(
     rows: Iterable[Mapping[str, Any]] | str | Path, *, check_arithmetic: bool = False
-) -> list[AuditReport]:
+) -> AuditReports:
     """Audit many published rows in one vectorised pass: one :class:`AuditReport` per row, in
-    order.
+    order (a list with ``to_frame()``: one row per printed cell).
 
     ``rows`` is an iterable of dicts with :func:`audit`'s arguments, or the path of a CSV in the
     CLI's layout: a header ``code, baseline, start, <period>, <period>, ...`` and one row per
@@ -563,7 +563,7 @@ def audit_table(
         )
         for p, report in zip(positions, batch, strict=True):
             reports[p] = report
-    return [r for r in reports if r is not None]
+    return AuditReports(r for r in reports if r is not None)
 
 
 def _arithmetic(

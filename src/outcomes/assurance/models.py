@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["AuditReport", "Explanation", "Flag", "FlagKind", "RuleFit"]
+__all__ = ["AuditReport", "AuditReports", "Explanation", "Flag", "FlagKind", "RuleFit"]
 
 FlagKind = Literal["inconsistent", "typo", "worse_than_baseline", "non_monotone"]
 
@@ -127,6 +127,13 @@ class AuditReport(BaseModel):
         """Audited, with no flag of any kind."""
         return self.audited and not self.flags
 
+    def to_frame(self) -> Any:
+        """One row per printed cell as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.audit_frame`."""
+        from outcomes.frames import audit_frame
+
+        return audit_frame(self)
+
     def __str__(self) -> str:
         name = self.measure or "row"
         if not self.audited:
@@ -155,3 +162,15 @@ class AuditReport(BaseModel):
         for e in self.explanations:
             lines.append(f"    {e.period} would fit if {e.explanation}")
         return "\n".join(lines)
+
+
+class AuditReports(list[AuditReport]):
+    """The reports of :func:`outcomes.audit_table`, in the order of the rows: a list, with
+    :meth:`to_frame`."""
+
+    def to_frame(self) -> Any:
+        """Every report's cells in one tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.audit_frame`."""
+        from outcomes.frames import audit_frame
+
+        return audit_frame(self)

@@ -156,6 +156,30 @@ class TrendResult(BaseModel):
         """Fingertips' message where the trend cannot be calculated, empty otherwise."""
         return _lookup(_REASON_CODES, list(TREND_REASONS.values()), self.reason)
 
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        period: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per area as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.trend_frame`."""
+        from outcomes.frames import trend_frame
+
+        return trend_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            measure=measure,
+            measure_name=measure_name,
+            period=period,
+            unit=unit,
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TrendResult):
             return NotImplemented

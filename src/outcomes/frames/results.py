@@ -1,17 +1,19 @@
-"""Results and inputs as data frames: tidy long frames of trajectories, scores and Fingertips
-exports, and actuals, baselines and history tables from frames."""
+"""Results and inputs as data frames: tidy long frames of trajectories, scores, a plan's targets
+and scores, peer sets and Fingertips exports; actuals, baselines, Fingertips exports and history
+from frames."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 
 from outcomes._arrays import FloatArray
 from outcomes._optional import require_pandas
 from outcomes.errors import InputError
+from outcomes.frames._tidy import concat, identity, tidy
 from outcomes.io.inputs import ActualsTable, BaselinesTable
 
 if TYPE_CHECKING:
@@ -21,73 +23,115 @@ if TYPE_CHECKING:
 
 __all__ = [
     "History",
+    "PeerValues",
     "actuals_from_frame",
     "baselines_from_frame",
     "fingertips_frame",
+    "fingertips_from_frame",
     "history_from_frame",
+    "peers_frame",
     "require_pandas",
     "score_frame",
+    "scores_frame",
+    "targets_frame",
     "tidy",
     "trajectory_frame",
 ]
 
 
-def tidy(
-    columns: dict[str, Any], *, periods: Sequence[str] = (), categories: Sequence[str] = ()
-) -> Any:
-    """A DataFrame from named columns: ``period`` as an ordered categorical in the given order,
-    the named text columns as categoricals.
+class PeerValues(Protocol):
+    """What :func:`peers_frame` reads from a peer set (:class:`outcomes.workflow.PeerSet`)."""
 
-    >>> frame = tidy({"period": ["2015/16", "2014/15"], "value": [1.0, 2.0]},
-    ...              periods=["2014/15", "2015/16"])
-    >>> frame.sort_values("period")["value"].tolist()
-    [2.0, 1.0]
-    """
-    pd = require_pandas()
-    frame = pd.DataFrame(columns)
-    if "period" in frame and periods:
-        frame["period"] = pd.Categorical(
-            frame["period"], categories=list(dict.fromkeys(periods)), ordered=True
-        )
-    for name in categories:
-        if name in frame:
-            frame[name] = frame[name].astype("category")
-    return frame
+    @property
+    def values(self) -> FloatArray: ...
+    @property
+    def areas(self) -> tuple[str, ...]: ...
+    @property
+    def indicator(self) -> int | None: ...
+    @property
+    def period(self) -> str | None: ...
+    @property
+    def area_type(self) -> str | None: ...
+    @property
+    def sex(self) -> str | None: ...
+    @property
+    def age(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
 
 
-def trajectory_frame(trajectory: Trajectory) -> Any:
-    """A trajectory as a tidy frame: organisation, organisation_name, measure, unit, period,
-    baseline_period, baseline, target.
+def trajectory_frame(trajectory: Trajectory, *, measure: str | None = None) -> Any:
+    """A trajectory as a tidy frame, one row per organisation and period: organisation,
+    organisation_name, measure, measure_name, period, unit, baseline_period, baseline, target.
 
+    ``measure`` is the measure's code (a plan's measure key); by default the trajectory's own
+    ``measure``, which is also the ``measure_name``.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+    measure : str, optional
+        The measure's code (default: the trajectory's ``measure``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
     >>> from outcomes import hold
-    >>> trajectory_frame(hold([5.0, 6.0], start="2013/14", end="2015/16")).shape
-    (4, 8)
+    >>> frame = hold([5.0, 6.0], start="2013/14", end="2015/16", measure="nel").to_frame()
+    >>> frame.shape, frame["period"].cat.categories.tolist()
+    ((4, 9), ['2014/15', '2015/16'])
     """
     t = trajectory
     labels = t.organisation_labels()
     names = list(t.organisation_names or [""] * len(labels))
     n = len(t.periods)
-    repeat = np.repeat
+    rows = len(labels) * n
     return tidy(
         {
-            "organisation": repeat(labels, n),
-            "organisation_name": repeat(names, n),
-            "measure": [t.measure or ""] * (len(labels) * n),
-            "unit": [t.unit or ""] * (len(labels) * n),
-            "period": np.tile([str(p) for p in t.periods], len(labels)),
-            "baseline_period": [str(t.start)] * (len(labels) * n),
-            "baseline": repeat(t.baseline.reshape(-1), n).astype(float),
+            "organisation": np.repeat(labels, n),
+            "organisation_name": np.repeat(names, n),
+            **identity(
+                rows,
+                measure=measure or t.measure,
+                measure_name=t.measure,
+                period=np.tile([str(p) for p in t.periods], len(labels)).tolist(),
+                unit=t.unit,
+            ),
+            "baseline_period": [str(t.start)] * rows,
+            "baseline": np.repeat(t.baseline.reshape(-1), n).astype(float),
             "target": t.values.reshape(-1).astype(float),
         },
         periods=[str(p) for p in t.periods],
-        categories=("organisation", "organisation_name", "measure", "unit", "baseline_period"),
     )
 
 
-def score_frame(score: Score) -> Any:
-    """A score as a tidy frame: organisation, organisation_name, measure, unit, period, target,
-    actual, lower, upper, met, gap, progress, rag, verdict (and significance where scored
-    against a benchmark). A missing actual is NaN beside its GREY / NOT_AVAILABLE marker.
+def score_frame(score: Score, *, measure: str | None = None) -> Any:
+    """A score as a tidy frame, one row per organisation and period: organisation,
+    organisation_name, measure, measure_name, period, unit, baseline, target, actual, lower,
+    upper, met, gap, progress, rag, verdict (and benchmark, significance where scored against
+    a benchmark). A missing actual is NaN beside its GREY / NOT_AVAILABLE marker, and ``met``
+    is then missing (``<NA>``) rather than False.
+
+    Parameters
+    ----------
+    score : Score
+    measure : str, optional
+        The measure's code (default: the score's ``measure``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from outcomes import hold, score
+    >>> s = score(hold(10.0, start="2013/14", end="2015/16", polarity="lower"), [9.0, None])
+    >>> frame = s.to_frame()
+    >>> frame["rag"].tolist(), frame["met"].tolist(), str(frame["rag"].dtype)
+    (['GREEN', 'GREY'], [True, <NA>], 'category')
     """
     pd = require_pandas()
     s = score
@@ -100,45 +144,163 @@ def score_frame(score: Score) -> Any:
         value = getattr(s, name)
         return None if value is None else np.asarray(value).reshape(-1)
 
+    def numbers(name: str) -> Any:
+        value = flat(name)
+        return np.full(cells, np.nan) if value is None else value.astype(float)
+
     available = flat("available").astype(bool)
+    met = pd.array(np.where(available, flat("met"), False), dtype="boolean")
+    met[~available] = pd.NA
+    baseline = np.broadcast_to(
+        np.asarray(s.baseline, dtype=float).reshape(-1, 1)
+        if np.size(s.baseline) == len(labels)
+        else np.asarray(s.baseline, dtype=float),
+        (len(labels), n),
+    ).reshape(-1)
     columns: dict[str, Any] = {
         "organisation": np.repeat(labels, n),
         "organisation_name": np.repeat(names, n),
-        "measure": [s.measure or ""] * cells,
-        "unit": [s.unit or ""] * cells,
-        "period": np.tile([str(p) for p in s.periods], len(labels)),
-        "target": flat("target").astype(float),
-        "actual": flat("actual").astype(float),
-        "lower": flat("lower").astype(float) if s.lower is not None else np.full(cells, np.nan),
-        "upper": flat("upper").astype(float) if s.upper is not None else np.full(cells, np.nan),
-        "met": pd.array(np.where(available, flat("met"), False), dtype="boolean"),
-        "gap": flat("gap").astype(float),
-        "progress": flat("progress").astype(float),
+        **identity(
+            cells,
+            measure=measure or s.measure,
+            measure_name=s.measure,
+            period=np.tile([str(p) for p in s.periods], len(labels)).tolist(),
+            unit=s.unit,
+        ),
+        "baseline": baseline,
+        "target": numbers("target"),
+        "actual": numbers("actual"),
+        "lower": numbers("lower"),
+        "upper": numbers("upper"),
+        "met": met,
+        "gap": numbers("gap"),
+        "progress": numbers("progress"),
         "rag": flat("rag").astype(str),
         "verdict": flat("verdict").astype(str),
     }
-    columns["met"][~available] = pd.NA
     if s.significance is not None:
+        columns["benchmark"] = np.broadcast_to(
+            np.asarray(s.benchmark, dtype=float) if s.benchmark is not None else np.nan,
+            s.target.shape,
+        ).reshape(-1)
         columns["significance"] = flat("significance").astype(str)
+    frame = tidy(columns, periods=[str(p) for p in s.periods])
+    return _vocabularies(frame)
+
+
+def _vocabularies(frame: Any) -> Any:
+    """RAG, verdict and significance as categoricals of every member, in the enums' order, so
+    that counts and pivots show AMBER (say) even where no cell is AMBER."""
+    from outcomes.benchmark import Significance
+    from outcomes.scoring import RAG, Verdict
+
+    for column, kind in (("rag", RAG), ("verdict", Verdict), ("significance", Significance)):
+        if column in frame.columns:
+            members = [m.value for m in kind]
+            extra = [c for c in frame[column].cat.categories if c not in members]
+            frame[column] = frame[column].cat.set_categories([*members, *extra])
+    return frame
+
+
+def targets_frame(targets: Mapping[str, Trajectory]) -> Any:
+    """Every measure's targets in one tidy frame (a plan's targets, or any mapping of measure
+    code to trajectory): the rows of :func:`trajectory_frame`, with the mapping's key as the
+    ``measure`` code and the trajectory's name as ``measure_name``.
+
+    Parameters
+    ----------
+    targets : mapping of str to Trajectory
+        Measure code -> trajectory (e.g. :class:`~outcomes.workflow.PlanTargets`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from outcomes import hold
+    >>> frame = targets_frame({"nel": hold(9850.0, start="2013/14", end="2015/16",
+    ...                                    measure="Non-elective admissions")})
+    >>> frame[["measure", "measure_name"]].iloc[0].tolist()
+    ['nel', 'Non-elective admissions']
+    """
+    return concat([trajectory_frame(t, measure=key) for key, t in targets.items()])
+
+
+def scores_frame(scores: Mapping[str, Score]) -> Any:
+    """Every measure's scores in one tidy frame (a plan's scores, or any mapping of measure
+    code to score): the rows of :func:`score_frame` with the key as the ``measure`` code.
+
+    Parameters
+    ----------
+    scores : mapping of str to Score
+        Measure code -> score (e.g. :class:`~outcomes.workflow.PlanScores`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from outcomes import hold, score
+    >>> s = score(hold(10.0, start="2013/14", end="2014/15", polarity="lower"), [9.0])
+    >>> scores_frame({"nel": s})["measure"].tolist()
+    ['nel']
+    """
+    return concat([score_frame(s, measure=key) for key, s in scores.items()])
+
+
+def peers_frame(peers: PeerValues) -> Any:
+    """A peer set as a tidy frame, one row per peer area: organisation (the area code where
+    known), organisation_name (''), measure (the indicator id), measure_name, period, unit
+    (''), area_type, sex, age, value, and source.
+
+    Parameters
+    ----------
+    peers : PeerSet
+        A peer set (:func:`outcomes.select_peers`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from outcomes import select_peers
+    >>> peers = select_peers("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv",
+    ...                      period="2017", area_type="County & UA", age="All ages")
+    >>> frame = peers.to_frame()
+    >>> len(frame), frame["measure"].iloc[0], frame["period"].iloc[0]
+    (150, '93356', '2017')
+    """
+    values = np.asarray(peers.values, dtype=np.float64).reshape(-1)
+    n = values.size
+    codes = list(peers.areas) if len(peers.areas) == n else [str(i) for i in range(n)]
+    names = list(getattr(peers, "names", ()) or [""] * n)
+    measure = None if peers.indicator is None else str(peers.indicator)
     return tidy(
-        columns,
-        periods=[str(p) for p in s.periods],
-        categories=(
-            "organisation",
-            "organisation_name",
-            "measure",
-            "unit",
-            "rag",
-            "verdict",
-            "significance",
-        ),
+        {
+            "organisation": codes,
+            "organisation_name": names if len(names) == n else [""] * n,
+            **identity(n, measure=measure, period=peers.period),
+            "area_type": [peers.area_type or ""] * n,
+            "sex": [peers.sex or ""] * n,
+            "age": [peers.age or ""] * n,
+            "value": values,
+            "source": [peers.source] * n,
+        }
     )
 
 
 def fingertips_frame(data: FingertipsData) -> Any:
     """Every column of a Fingertips export, with Fingertips' own column names, one row per row of
     the file: numbers as floats (NaN where empty), the indicator id as a nullable integer, text
-    columns a user filters on (area type, sex, age, period, category) as categoricals.
+    columns a user filters on (area type, sex, age, period, category) as categoricals, and
+    ``line`` (the row's line in the file).
+
+    Fingertips' names are kept, as users know them: ``Area Code`` and ``Area Name`` are the
+    organisation's code and name, ``Indicator ID`` and ``Indicator Name`` the measure's,
+    ``Time period`` the period label.
 
     >>> from outcomes.io import read_fingertips
     >>> frame = read_fingertips("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv").to_frame()
@@ -158,7 +320,79 @@ def fingertips_frame(data: FingertipsData) -> Any:
         else:
             columns[label] = pd.Categorical(np.asarray(values, dtype=str))
     columns["line"] = np.asarray(data.line)
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    frame.attrs["source"] = data.path  # pandas carries it through filters and renames
+    return frame
+
+
+def fingertips_from_frame(frame: Any, *, source: str | None = None) -> FingertipsData:
+    """A Fingertips export held as a DataFrame (with Fingertips' column names, e.g. from
+    ``read_fingertips(...).to_frame()`` then filtered) back as :class:`FingertipsData`, so
+    that :func:`outcomes.select_peers` can select from it. Rows keep their ``line`` where the
+    frame has one; the source is the file the frame was read from (kept in ``frame.attrs``)
+    unless given, so a peer set still says where it came from.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        At least ``Indicator ID``, ``Area Code``, ``Area Type``, ``Time period`` and ``Value``;
+        absent optional columns are empty (text) or missing (numbers).
+    source : str, optional
+        The name the provenance gives (default: the file's path, else ``"<DataFrame>"``).
+
+    Returns
+    -------
+    FingertipsData
+
+    Raises
+    ------
+    InputError
+        Not a DataFrame, a required column missing, an indicator id that is not a whole number,
+        a number column holding text.
+
+    >>> from outcomes.io import read_fingertips
+    >>> frame = read_fingertips("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv").to_frame()
+    >>> data = fingertips_from_frame(frame[frame["Time period"] == "2017"])
+    >>> len(data), data.distinct("time_period")
+    (182, ('2017',))
+    """
+    from outcomes.io.fingertips import FINGERTIPS_COLUMNS, NUMERIC, REQUIRED, FingertipsData
+
+    pd = require_pandas()
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"a Fingertips frame must be a DataFrame, got {type(frame).__name__}")
+    if source is None:
+        found = frame.attrs.get("source")
+        source = f"{found} (as a DataFrame)" if isinstance(found, str) else "<DataFrame>"
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{source}: not a Fingertips export: missing column(s) {', '.join(missing)}; the "
+            f"frame has {', '.join(str(c) for c in frame.columns)}"
+        )
+    columns: dict[str, Any] = {}
+    for label, name in FINGERTIPS_COLUMNS.items():
+        if label not in frame.columns:
+            columns[name] = (
+                np.full(len(frame), np.nan)
+                if name in NUMERIC
+                else np.full(len(frame), "", dtype=object)
+            )
+        elif name in NUMERIC or name == "indicator_id":
+            columns[name] = _numbers(frame[label], label)
+        else:
+            text = frame[label].astype(object).where(frame[label].notna(), "")
+            columns[name] = np.asarray([str(v).strip() for v in text], dtype=object)
+    ids = columns["indicator_id"]
+    if np.isnan(ids).any() or (ids != np.round(ids)).any():
+        raise InputError(f"{source}: column 'Indicator ID' must hold whole numbers")
+    if "line" in frame.columns:
+        line = np.asarray(frame["line"], dtype=np.int64)
+    else:
+        line = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return FingertipsData(
+        path=source, columns=columns, line=line, header=tuple(str(c) for c in frame.columns)
+    )
 
 
 def _rows(frame: Any, what: str) -> list[dict[str, object]]:

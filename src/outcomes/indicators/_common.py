@@ -131,6 +131,27 @@ def _same(x: Any, y: Any) -> bool:
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
+    def _frame(
+        self,
+        organisations: Sequence[str] | None,
+        organisation_names: Sequence[str] | None,
+        measure: str | None,
+        measure_name: str | None,
+        period: str | None,
+        unit: str | None,
+    ) -> Any:
+        from outcomes.frames import indicator_frame
+
+        return indicator_frame(
+            self,  # type: ignore[arg-type]
+            organisations=organisations,
+            organisation_names=organisation_names,
+            measure=measure,
+            measure_name=measure_name,
+            period=period,
+            unit=unit,
+        )
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
@@ -175,6 +196,20 @@ class IndicatorResult(_Model):
     def computed(self) -> npt.NDArray[np.bool_]:
         """True where the value was computed (the note is empty)."""
         return np.asarray(self.note == "")
+
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        period: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per group (and start age) as a tidy DataFrame (extra ``pandas``); the
+        keywords label the groups; see :func:`outcomes.frames.indicator_frame`."""
+        return self._frame(organisations, organisation_names, measure, measure_name, period, unit)
 
 
 class RateResult(IndicatorResult):
@@ -248,6 +283,20 @@ class SIIResult(_Model):
     def upper(self) -> FloatArray:
         """Upper limit of the SII (alias)."""
         return self.sii_upper
+
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        period: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per group as a tidy DataFrame (extra ``pandas``); the keywords label the
+        groups; see :func:`outcomes.frames.indicator_frame`."""
+        return self._frame(organisations, organisation_names, measure, measure_name, period, unit)
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +79,28 @@ class Backtest(BaseModel):
 
     def __hash__(self) -> int:
         return hash((self.horizons, self.n))
+
+    def to_frame(
+        self,
+        *,
+        table: Literal["horizons", "origins", "reliability", "forecasts"] = "horizons",
+        organisations: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One of the backtest's tables as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.backtest_frame`."""
+        from outcomes.frames import backtest_frame
+
+        return backtest_frame(
+            self,
+            table=table,
+            organisations=organisations,
+            measure=measure,
+            measure_name=measure_name,
+            unit=unit,
+        )
 
     def reliability_table(self) -> str:
         """The reliability table as Markdown (predicted vs observed by tenth of probability)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -304,6 +304,30 @@ class Forecast(BaseModel):
     def __hash__(self) -> int:
         return hash(self.horizons)
 
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        periods: Sequence[str] | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per area and horizon as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.forecast_frame`."""
+        from outcomes.frames import forecast_frame
+
+        return forecast_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            measure=measure,
+            measure_name=measure_name,
+            periods=periods,
+            unit=unit,
+        )
+
     def _column(self, horizon: int) -> int:
         h = _horizon(horizon)
         if h not in self.horizons:
@@ -470,6 +494,30 @@ class Probability(BaseModel):
 
     def __hash__(self) -> int:
         return hash((self.horizon, self.probability.shape))
+
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        period: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per area as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.probability_frame`."""
+        from outcomes.frames import probability_frame
+
+        return probability_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            measure=measure,
+            measure_name=measure_name,
+            period=period,
+            unit=unit,
+        )
 
 
 def probability(

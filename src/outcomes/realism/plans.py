@@ -209,6 +209,13 @@ class Realism(BaseModel):
         """One sentence per organisation (its final target)."""
         return tuple(self.sentence(i) for i in range(len(self.organisations)))
 
+    def to_frame(self, *, measure_name: str | None = None) -> Any:
+        """One row per organisation and target period, tidy (extra ``pandas``); see
+        :func:`outcomes.frames.realism_frame`."""
+        from outcomes.frames import realism_frame
+
+        return realism_frame(self, measure_name=measure_name)
+
     def records(self) -> list[dict[str, Any]]:
         """Tidy rows, one per organisation and target period (what the tables write)."""
         out = []

@@ -3,6 +3,9 @@ without sampling noise."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
@@ -56,6 +59,30 @@ class Achievability(BaseModel):
 
     def __hash__(self) -> int:
         return hash((self.n, self.horizon, self.kind))
+
+    def to_frame(
+        self,
+        *,
+        organisations: Sequence[str] | None = None,
+        organisation_names: Sequence[str] | None = None,
+        measure: str | None = None,
+        measure_name: str | None = None,
+        period: str | None = None,
+        unit: str | None = None,
+    ) -> Any:
+        """One row per plan as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.achievability_frame`."""
+        from outcomes.frames import achievability_frame
+
+        return achievability_frame(
+            self,
+            organisations=organisations,
+            organisation_names=organisation_names,
+            measure=measure,
+            measure_name=measure_name,
+            period=period,
+            unit=unit,
+        )
 
     def __str__(self) -> str:
         rows = []

@@ -5,6 +5,7 @@ period, one area type, one sex, one age), never pooled, and it carries where it 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,7 @@ class PeerSet:
     age: str | None
     source: str
     left_out: int = 0
+    names: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -57,10 +59,32 @@ class PeerSet:
         where = f"{self.n} areas from {self.source}{dropped}"
         return f"{text}: {where}" if text else where
 
+    def to_frame(self) -> Any:
+        """One row per peer area as a tidy DataFrame (extra ``pandas``); see
+        :func:`outcomes.frames.peers_frame`."""
+        from outcomes.frames import peers_frame
+
+        return peers_frame(self)
+
     @classmethod
     def from_values(cls, values: npt.ArrayLike, *, source: str = "given values") -> PeerSet:
-        """A peer set from plain values (the provenance says they were given)."""
-        array = np.asarray(values, dtype=np.float64).reshape(-1)
+        """A peer set from plain values (the provenance says they were given).
+
+        >>> PeerSet.from_values(["a"])
+        Traceback (most recent call last):
+        ...
+        outcomes.errors.InputError: peers must be numbers, one per peer area, got ['a']
+        """
+        if hasattr(values, "columns"):  # a DataFrame: which rows are the peers is not known
+            raise InputError(
+                "peers must be numbers, one per peer area, got a DataFrame: select one peer set "
+                "from it with select_peers(frame, period=..., area_type=...)"
+            )
+        try:
+            array = np.asarray(values, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            shown = repr(values) if len(repr(values)) <= 80 else repr(values)[:77] + "..."
+            raise InputError(f"peers must be numbers, one per peer area, got {shown}") from None
         return cls(array, (), None, None, None, None, None, source)
 
 
@@ -74,7 +98,7 @@ _FIELDS = (
 
 
 def select_peers(
-    data: FingertipsData | str,
+    data: FingertipsData | str | object,
     *,
     indicator: int | None = None,
     period: str | None,
@@ -82,7 +106,8 @@ def select_peers(
     sex: str | None = None,
     age: str | None = None,
 ) -> PeerSet:
-    """Select one peer set from a Fingertips export.
+    """Select one peer set from a Fingertips export (its path, :func:`read_fingertips` of it, or
+    a DataFrame with Fingertips' columns such as ``read_fingertips(...).to_frame()``).
 
     Category rows (deprivation deciles and the like) are never peers. If the rows left hold more
     than one indicator, period, area type, sex or age and the selection leaves that field open,
@@ -100,6 +125,15 @@ def select_peers(
     """
     if isinstance(data, str):
         data = read_fingertips(data)
+    elif not isinstance(data, FingertipsData):
+        if not hasattr(data, "to_dict"):
+            raise InputError(
+                "data must be a Fingertips export: its path, read_fingertips(...) or its "
+                f"to_frame(), got {type(data).__name__}"
+            )
+        from outcomes.frames import fingertips_from_frame
+
+        data = fingertips_from_frame(data)
     chosen = data.select(
         indicator_id=indicator, period=period, area_type=area_type, sex=sex, age=age
     )
@@ -145,4 +179,5 @@ def select_peers(
         age=age or chosen.distinct("age")[0],
         source=data.path,
         left_out=int((~has).sum()),
+        names=tuple(str(a) for a in chosen.columns["area_name"][has].tolist()),
     )

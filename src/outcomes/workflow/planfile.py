@@ -224,10 +224,14 @@ class Plan(_Strict):
     @model_validator(mode="after")
     def _organisations(self) -> Plan:
         if self.organisation is None and self.baselines is None:
-            raise ValueError(
-                "give an [organisation] table (one organisation) or baselines = 'FILE.csv' "
-                "(many organisations)"
-            )
+            # the baselines may come when the plan is run (a DataFrame, or --baselines FILE)
+            inline = [k for k, m in self.measures.items() if m.baseline is not None]
+            if inline:
+                raise ValueError(
+                    f"measure(s) {', '.join(inline)} give a baseline but the plan has no "
+                    "[organisation] table: give one (one organisation), or baselines = "
+                    "'FILE.csv' (many organisations)"
+                )
         if self.organisation is not None and self.baselines is None:
             missing = [k for k, m in self.measures.items() if m.baseline is None]
             if missing:

@@ -57,6 +57,50 @@ class AreaProfile:
         found, number = np.unique(self.significance, return_counts=True)
         return {str(k): int(v) for k, v in zip(found, number, strict=True)}
 
+    def to_frame(self) -> Any:
+        """The profile as a tidy DataFrame, one row per area in the profile's order (extra
+        ``pandas``): organisation and organisation_name (the area), measure (the indicator id),
+        measure_name, period, unit, area_type, sex, age, value, lower, upper, count,
+        denominator, benchmark (England), significance and trend.
+
+        >>> profile = area_profile("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv",
+        ...                        period="2017", area_type="County & UA", age="All ages",
+        ...                        polarity="lower")
+        >>> frame = profile.to_frame()
+        >>> len(frame), frame["unit"].iloc[0], str(frame["significance"].dtype)
+        (152, 'per_100000', 'category')
+        """
+        from outcomes.frames import tidy
+
+        n = len(self.codes)
+        unit = {
+            ("rate", 100_000.0): "per_100000",
+            ("rate", 1_000.0): "per_1000",
+            ("proportion", 100.0): "percent",
+            ("proportion", 1.0): "proportion",
+        }.get((self.statistic, float(self.per)), "")
+        return tidy(
+            {
+                "organisation": list(self.codes),
+                "organisation_name": list(self.names),
+                "measure": [str(self.indicator)] * n,
+                "measure_name": [self.indicator_name] * n,
+                "period": [self.period] * n,
+                "unit": [unit] * n,
+                "area_type": [self.area_type] * n,
+                "sex": [self.sex] * n,
+                "age": [self.age] * n,
+                "value": self.value,
+                "lower": self.lower,
+                "upper": self.upper,
+                "count": self.count,
+                "denominator": self.denominator,
+                "benchmark": np.full(n, self.england),
+                "significance": np.asarray(self.significance, dtype=str),
+                "trend": np.asarray(self.trend, dtype=str),
+            }
+        )
+
     def table(self) -> Table:
         """The profile as a table to write, sorted best first (highest first when the polarity
         makes no judgement), areas without a value last."""

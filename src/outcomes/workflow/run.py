@@ -94,12 +94,11 @@ class PlanTargets(Mapping[str, Trajectory]):
         return tables
 
     def to_frame(self) -> Any:
-        """Every measure's targets in one tidy DataFrame (extra ``pandas``)."""
-        from outcomes.frames import require_pandas, trajectory_frame
+        """Every measure's targets in one tidy DataFrame (extra ``pandas``): ``measure`` is
+        the plan's measure key; see :func:`outcomes.frames.targets_frame`."""
+        from outcomes.frames import targets_frame
 
-        pd = require_pandas()
-        frames = [trajectory_frame(t).assign(measure_key=key) for key, t in self.items()]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return targets_frame(self.trajectories)
 
     def __str__(self) -> str:
         columns = sorted({p for t in self.values() for p in t.periods})
@@ -187,12 +186,11 @@ class PlanScores(Mapping[str, Score]):
         ]
 
     def to_frame(self) -> Any:
-        """Every scored cell in one tidy DataFrame (extra ``pandas``)."""
-        from outcomes.frames import require_pandas, score_frame
+        """Every scored cell in one tidy DataFrame (extra ``pandas``): ``measure`` is the
+        plan's measure key; see :func:`outcomes.frames.scores_frame`."""
+        from outcomes.frames import scores_frame
 
-        pd = require_pandas()
-        frames = [score_frame(s).assign(measure_key=key) for key, s in self.items()]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return scores_frame(self.scores)
 
     def __str__(self) -> str:
         rows = [
@@ -337,7 +335,11 @@ def run_plan(
         populations = tuple(pops.get(c, float("nan")) for c in codes)
         sources["baselines"] = table.source
     else:
-        assert plan.organisation is not None
+        if plan.organisation is None:
+            raise InputError(
+                "the plan has no [organisation] table and names no baselines file: give the "
+                "baselines (a DataFrame or a CSV path, baselines=...; --baselines FILE)"
+            )
         codes = (plan.organisation.code,)
         names = (plan.organisation.name,)
         populations = (plan.organisation.population,)
