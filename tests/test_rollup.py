@@ -77,3 +77,25 @@ def test_apportion_counts_absolute() -> None:
     )
     assert members.target.tolist() == [366.6666666666667, 266.6666666666667, 266.6666666666667]
     assert roll_up(members, None, kind="count").values.tolist() == pytest.approx([900.0])
+
+
+def test_members_may_each_hold_many_organisations() -> None:
+    import numpy as np
+
+    from outcomes import percentage_change, roll_up
+
+    a = percentage_change([100.0, 300.0], -0.1, start="2013/14", end="2015/16", unit="per_100000")
+    b = percentage_change(200.0, -0.1, start="2013/14", end="2015/16", unit="per_100000")
+    pops = np.array([3000.0, 1000.0, 2000.0])
+    pooled = roll_up([a, b], pops)
+    single = roll_up(
+        percentage_change([100.0, 300.0, 200.0], -0.1, start="2013/14", end="2015/16",
+                          unit="per_100000"),
+        pops,
+    )  # fmt: skip
+    np.testing.assert_allclose(pooled.values, single.values)
+    np.testing.assert_allclose(
+        pooled.values, pops @ np.array([a.values[0], a.values[1], b.values]) / 6000
+    )
+    per_period = np.tile(pops[:, None], (1, 2))
+    np.testing.assert_allclose(roll_up([a, b], per_period).values, pooled.values)

@@ -36,17 +36,25 @@ def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
         raise TrajectoryError("roll_up needs at least one trajectory")
     check_compatible(items, "member")
     for i, t in enumerate(items):
-        if t.values.ndim != 1:
-            raise TrajectoryError(f"member {i} must be one organisation, got shape {t.shape}")
+        if t.values.ndim not in (1, 2):
+            raise TrajectoryError(
+                f"member {i} must be one organisation or one axis of organisations, got shape "
+                f"{t.shape}"
+            )
     first = items[0]
+    # one concatenation of every member's rows (a member may hold many organisations)
+    values = np.concatenate([np.atleast_2d(t.values) for t in items])
+    baseline = np.concatenate([np.atleast_1d(t.baseline) for t in items])
+    target = np.concatenate([np.atleast_1d(t.target) for t in items])
+    rules = list(dict.fromkeys(t.rule.describe() for t in items))
     return Trajectory.model_construct(
-        baseline=np.array([float(t.baseline) for t in items]),
+        baseline=baseline,
         start=first.start,
         periods=first.periods,
-        values=np.stack([t.values for t in items]),
-        target=np.array([float(t.target) for t in items]),
+        values=values,
+        target=target,
         end=first.end,
-        rule=Rule(name="members", parameters={"rules": [t.rule.describe() for t in items]}),
+        rule=Rule(name="members", parameters={"rules": rules}),
         polarity=first.polarity,
         unit=first.unit,
         measure=first.measure,
@@ -63,8 +71,10 @@ def roll_up(
 ) -> Trajectory:
     """Combine members' trajectories for one measure into the footprint's trajectory.
 
-    ``kind="rate"``: ``sum(p_i v_i) / sum(p_i)`` with ``populations`` one per member, or one per
-    member and period (the baseline then uses the first period's); ``kind="count"``:
+    ``trajectories`` is one trajectory with an axis of organisations, or a list of members, each
+    one organisation or an axis of them (their rows are stacked once, in order).
+    ``kind="rate"``: ``sum(p_i v_i) / sum(p_i)`` with ``populations`` one per member
+    organisation, or one per member and period (the baseline then uses the first period's); ``kind="count"``:
     ``sum(v_i)``; ``kind="mean"``: as a rate, with respondent counts as the weights (survey
     scores, EQ-5D). A survey-score unit rolled up as a rate raises.
 
@@ -95,19 +105,25 @@ def roll_up(
     else:
         pop = as_float_array(populations, "populations", error=TrajectoryError, nonnegative=True)
         if pop.shape == (m,):
-            per_period, first = np.repeat(pop[:, None], n, axis=1), pop
+            total = pop.sum()
+            if total <= 0:
+                raise TrajectoryError("populations must not all be zero")
+            # one weighted sum (a matrix-vector product), no member x period temporary
+            values = pop @ stacked.values / total
+            baseline = pop @ stacked.baseline / total
+            target = pop @ stacked.target / total
         elif pop.shape == (m, n):
-            per_period, first = pop, pop[:, 0]
+            totals = pop.sum(axis=0)
+            if (totals <= 0).any() or pop[:, 0].sum() <= 0:
+                raise TrajectoryError("populations must not all be zero")
+            values = np.einsum("ij,ij->j", stacked.values, pop) / totals
+            baseline = pop[:, 0] @ stacked.baseline / pop[:, 0].sum()
+            target = pop[:, -1] @ stacked.target / totals[-1]
         else:
             raise TrajectoryError(
                 f"populations must have one value per member ({m},) or per member and period "
                 f"({m}, {n}), got shape {pop.shape}"
             )
-        if (per_period.sum(axis=0) <= 0).any():
-            raise TrajectoryError("populations must not all be zero")
-        values = (stacked.values * per_period).sum(axis=0) / per_period.sum(axis=0)
-        baseline = (stacked.baseline * first).sum() / first.sum()
-        target = (stacked.target * per_period[:, -1]).sum() / per_period[:, -1].sum()
         weights_record = pop
     return Trajectory.model_construct(
         baseline=np.asarray(baseline),
