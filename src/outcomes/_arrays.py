@@ -146,25 +146,33 @@ def scalar_or_array(array: float | FloatArray) -> float | FloatArray:
     return np.asarray(array)
 
 
-def round_half_up(values: npt.ArrayLike, ndigits: int = 0) -> Any:
+def round_half_up(
+    values: npt.ArrayLike, ndigits: int = 0, *, error: type[OutcomesError] = OutcomesError
+) -> Any:
     """Round half away from zero to ``ndigits`` places, as Excel's ROUND and the NHS tables do.
 
     Python's ``round`` and numpy's ``around`` round half to even (2.5 -> 2); published tables
     round half up (2.5 -> 3). A tolerance of a few units in the last place treats a binary
     representation just below a half (2.675 is stored as 2.67499999...) as the half it was typed
-    as. NaN stays NaN (missing stays missing). A scalar gives a float, an array an array.
+    as. NaN stays NaN (missing stays missing); text, infinities and numbers too large for a float
+    raise ``error``. A scalar gives a float, an array an array.
 
     >>> round_half_up(2.5), round_half_up(2.675, 2), round_half_up(-1.5)
     (3.0, 2.68, -2.0)
+    >>> round_half_up(float("inf"))
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: values to round must be finite or missing (NaN), got inf
     """
-    places = check_ndigits(ndigits, OutcomesError)
-    array = np.asarray(values, dtype=np.float64)
+    places = check_ndigits(ndigits, error)
+    array = as_float_array(values, "values to round", error=error, finite=False)
     scale = 10.0**places
-    scaled = np.abs(array) * scale
-    floor = np.floor(scaled)
-    fraction = scaled - floor
-    up = fraction >= 0.5 - 8 * np.spacing(np.maximum(scaled, 1.0))
-    result = np.copysign((floor + up) / scale, array)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.abs(array) * scale
+        floor = np.floor(scaled)
+        fraction = scaled - floor
+        up = fraction >= 0.5 - 8 * np.spacing(np.minimum(np.maximum(scaled, 1.0), 1e300))
+        result = np.copysign((floor + up) / scale, array)
     # values too large to have decimals (|x| * scale overflows) are already whole at this precision
     result = np.where(np.isfinite(scaled), result, array)
     return float(result) if result.ndim == 0 else result

@@ -33,7 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from outcomes.errors import UnitError, close_matches
+from outcomes._arrays import as_float_array, check_finite_result
+from outcomes.errors import OutcomesError, UnitError, close_matches
 
 __all__ = [
     "MISSING_MARKERS",
@@ -194,12 +195,20 @@ MISSING_MARKERS: frozenset[str] = frozenset(
 )
 
 
-def is_missing(text: str) -> bool:
+def is_missing(text: object) -> bool:
     """True when a cell's text is a missing-value marker, not a number.
+
+    A cell that is not text is missing when it is ``None`` or NaN (a number is not missing).
 
     >>> [is_missing(t) for t in ["..", " Awaiting indicator", "x", "12.5", "0"]]
     [True, True, True, False, False]
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0.0)
+    (True, True, False)
     """
+    if not isinstance(text, str):
+        if text is None:
+            return True
+        return isinstance(text, float | np.floating) and bool(np.isnan(text))
     word = text.strip().lower()
     return word in MISSING_MARKERS or word.startswith("awaiting")
 
@@ -226,12 +235,18 @@ def unit(unit_id: str) -> Unit:
 
 
 def check_values(
-    values: npt.ArrayLike, unit_id: str | None, field: str, *, error: type[Exception] = UnitError
+    values: npt.ArrayLike,
+    unit_id: str | None,
+    field: str,
+    *,
+    error: type[OutcomesError] = UnitError,
 ) -> None:
     """Raise ``error`` naming ``field`` when a value lies outside its unit's bounds.
 
     Missing values (NaN) pass: missing is not bad. A percentage of a population above 100 or
     below 0, a negative rate, count or amount of money are refused; an index may exceed 100.
+    Values that are not numbers, and infinities, raise ``error`` too; an unknown unit raises
+    :class:`UnitError` listing the known ones.
 
     >>> check_values([12.0, float("nan")], "percent", "actual")
     >>> check_values([101.0], "percent", "actual")
@@ -242,9 +257,9 @@ def check_values(
     if unit_id is None:
         return
     u = unit(unit_id)
+    array = as_float_array(values, field, error=error, finite=False)
     if u.lower is None and u.upper is None:
         return
-    array = np.asarray(values, dtype=np.float64)
     low = array < u.lower if u.lower is not None else np.zeros(array.shape, dtype=bool)
     high = array > u.upper if u.upper is not None else np.zeros(array.shape, dtype=bool)
     bad = low | high
@@ -352,7 +367,9 @@ def quantity(value: Any, unit_id: str) -> Any:
     >>> quantity(2027.4, "yll_per_100000").magnitude
     2027.4
     """
-    return registry().Quantity(value, unit_expression(unit_id))
+    expression = unit_expression(unit_id)
+    magnitude = as_float_array(value, "value", error=UnitError, finite=False)
+    return registry().Quantity(magnitude if magnitude.ndim else float(magnitude), expression)
 
 
 def convert(value: Any, from_unit: str, to_unit: str) -> Any:
@@ -380,5 +397,10 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
         ) from None
     # Exact decimal factors (1000, 0.01) avoid binary fuzz such as 4999.999999999999.
     factor = float(np.format_float_positional(factor, precision=12, trim="-"))
-    result = np.asarray(value, dtype=float) * factor
+    array = as_float_array(value, "value", error=UnitError, finite=False)
+    with np.errstate(over="ignore"):
+        result = array * factor
+    check_finite_result(
+        np.where(np.isnan(array), 0.0, result), f"the value in {to_unit!r}", UnitError
+    )
     return result if result.ndim else float(result)

@@ -1,0 +1,437 @@
+"""Fuzzing the public surface: every call gives valid output or an ``OutcomesError``, nothing else.
+
+Strategies mix valid values with NaN, +-inf, 0, negatives, huge and tiny floats, huge integers
+(``10**400``), wrong types, wrong shapes and wrong strings. The property, for every public
+function and reader (issue 12):
+
+* the call returns valid output: every number finite, or NaN only beside its missing marker
+  (GREY / NOT_AVAILABLE, NOT_SCORED, a note), or
+* it raises an :class:`~outcomes.errors.OutcomesError` subclass;
+* anything else (a bare numpy/Python exception, a numpy ``RuntimeWarning``, a silent ``inf``)
+  fails the test. Readers given random bytes or mangled real files raise an ``InputError`` whose
+  message names a line, or read the file.
+
+The budget comes from the hypothesis profile (``tests/conftest.py``): ``ci`` by default, ``fuzz``
+with ``OUTCOMES_HYPOTHESIS_PROFILE=fuzz`` (``make fuzz``). Expensive targets (plan runs, the CLI,
+workbooks) take a share of the profile's examples (:func:`budget`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import outcomes
+from outcomes import catalogue, frames, incentives, oversight, periods, rollup, stats, units
+from outcomes.errors import InputError, OutcomesError, OutcomesWarning
+from outcomes.io import ActualsTable, BaselinesTable, Column, Table
+from outcomes.io import writers
+from outcomes.scoring import Score
+from outcomes.trajectory import Trajectory
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+EXAMPLES = ROOT / "examples"
+
+# --------------------------------------------------------------------------------------------
+# the budget and the property
+# --------------------------------------------------------------------------------------------
+
+
+def budget(share: float = 1.0) -> settings:
+    """A share of the loaded profile's examples (at least 5), no deadline."""
+    examples = max(5, int(settings.default.max_examples * share))
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+class Refused:
+    """The call raised an OutcomesError (kept for the tests that look at the message)."""
+
+    def __init__(self, error: OutcomesError) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Refused({type(self.error).__name__}: {self.error})"
+
+
+@contextlib.contextmanager
+def strict_warnings() -> Iterator[None]:
+    """The library's own warnings are allowed; numpy's RuntimeWarnings (overflow, invalid) are
+    defects, so they raise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", OutcomesWarning)
+        warnings.simplefilter("ignore", stats.QuantileWarning)
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+
+
+def attempt(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``func``: its result, or :class:`Refused` for an OutcomesError. Any other exception
+    (or a warning that is not the library's) propagates and fails the test."""
+    with strict_warnings():
+        try:
+            return func(*args, **kwargs)
+        except OutcomesError as error:
+            assert str(error), f"{type(error).__name__} with an empty message"
+            return Refused(error)
+
+
+def finite(value: Any, what: str = "result") -> None:
+    """Every number in ``value`` is finite (arrays, floats, tuples, lists, dicts)."""
+    if value is None or isinstance(value, str | bool | np.bool_):
+        return
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fc":
+            bad = ~np.isfinite(value)
+            assert not bad.any(), f"{what}: non-finite {value[bad][:3]} in {value!r:.200}"
+        return
+    if isinstance(value, float | np.floating):
+        assert math.isfinite(value), f"{what}: {value!r}"
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            finite(v, f"{what}[{k!r}]")
+        return
+    if isinstance(value, tuple | list):
+        for i, v in enumerate(value):
+            finite(v, f"{what}[{i}]")
+
+
+def nan_only_where(values: Any, missing: Any, what: str) -> None:
+    """NaN in ``values`` only where ``missing`` (the marker beside it) is True; no inf at all."""
+    array = np.asarray(values, dtype=float)
+    mask = np.broadcast_to(np.asarray(missing, dtype=bool), array.shape)
+    assert not np.isinf(array).any(), f"{what}: infinite values {array!r:.200}"
+    silent = np.isnan(array) & ~mask
+    assert not silent.any(), f"{what}: NaN without its marker in {array!r:.200}"
+
+
+def check_trajectory(t: Trajectory) -> None:
+    assert isinstance(t, Trajectory)
+    finite(t.baseline, "baseline")
+    finite(t.values, "values")
+    finite(t.target, "target")
+    assert t.values.shape == (*t.baseline.shape, len(t.periods))
+
+
+def check_score(s: Score) -> None:
+    assert isinstance(s, Score)
+    finite(s.target, "target")
+    missing = ~np.asarray(s.available, dtype=bool)
+    assert np.array_equal(np.isnan(s.actual), missing), "actual NaN where not marked missing"
+    assert (s.rag[missing] == "GREY").all() and (s.verdict[missing] == "NOT_AVAILABLE").all()
+    assert (s.rag[~missing] != "GREY").all()
+    nan_only_where(s.gap, missing, "gap")
+    nan_only_where(s.progress, missing, "progress")
+    for name in ("lower", "upper"):
+        limit = getattr(s, name)
+        if limit is not None:
+            no_interval = missing | (s.verdict == "NO_INTERVAL")
+            nan_only_where(limit, no_interval, name)
+    str(s)
+    s.summary()
+
+
+def check(result: Any) -> Any:
+    """The generic validity check of a result (type-aware where the type has markers)."""
+    if isinstance(result, Refused):
+        return result
+    if isinstance(result, Trajectory):
+        check_trajectory(result)
+    elif isinstance(result, Score):
+        check_score(result)
+    elif isinstance(result, oversight.MetricScores):
+        nan_only_where(result.scores, result.status == "NOT_SCORED", "scores")
+        nan_only_where(result.rank, result.status == "NOT_SCORED", "rank")
+    elif isinstance(result, oversight.Segmentation):
+        nan_only_where(result.segments, result.status == "NOT_SEGMENTED", "segments")
+        nan_only_where(result.league_rank, result.status == "NOT_SEGMENTED", "league_rank")
+    elif hasattr(result, "model_dump"):
+        finite(result.model_dump(), type(result).__name__)
+        str(result)
+    else:
+        finite(result)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# strategies: valid values mixed with every kind of bad one
+# --------------------------------------------------------------------------------------------
+
+ODD_FLOATS = (
+    math.nan,
+    math.inf,
+    -math.inf,
+    0.0,
+    -0.0,
+    -1.0,
+    -1e-300,
+    1e308,
+    -1e308,
+    1.7976931348623157e308,
+    5e-324,
+    1e-300,
+    0.5,
+    1.0,
+    99.8,
+    100.0,
+    101.0,
+    1e15,
+)
+WRONG = (
+    "x",
+    "",
+    "nan",
+    "1e400",
+    "..",
+    None,
+    True,
+    b"1",
+    (),
+    [],
+    {},
+    {"a": 1},
+    complex(1, 1),
+    10**400,
+    -(10**400),
+    [1, [2, 3]],
+    [[1, 2], [3]],
+    object(),
+)
+WRONG_STRINGS = ("bogus", "", "x", "99.8", "furlongs", "HIGHER", " lower ", "none", "ñ=1+1")
+
+
+def numbers() -> st.SearchStrategy[Any]:
+    """One number: ordinary, odd (NaN, inf, huge, tiny, 0, negative) or a huge integer."""
+    return st.one_of(
+        st.floats(min_value=-1e6, max_value=1e6),
+        st.sampled_from(ODD_FLOATS),
+        st.floats(),
+        st.integers(min_value=-(10**6), max_value=10**6),
+        st.just(10**400),
+    )
+
+
+def positive() -> st.SearchStrategy[float]:
+    return st.floats(min_value=0.1, max_value=1e5)
+
+
+def arrays(element: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[Any]:
+    """Scalars, lists and 2-D lists (shapes that may not broadcast) of ``element``."""
+    element = numbers() if element is None else element
+    return st.one_of(
+        element,
+        st.lists(element, min_size=0, max_size=5),
+        st.lists(st.lists(element, min_size=2, max_size=2), min_size=1, max_size=3),
+        st.lists(element, min_size=1, max_size=5).map(np.asarray),
+    )
+
+
+def wrong() -> st.SearchStrategy[Any]:
+    return st.sampled_from(WRONG)
+
+
+def anything() -> st.SearchStrategy[Any]:
+    """A value of any kind: numbers, arrays of any shape, wrong types and strings."""
+    return st.one_of(arrays(), wrong(), st.sampled_from(WRONG_STRINGS), st.text(max_size=8))
+
+
+def mostly(valid: st.SearchStrategy[Any], bad: st.SearchStrategy[Any] | None = None) -> Any:
+    """Valid values most of the time, anything otherwise (so calls get past the first check)."""
+    return st.one_of(valid, valid, valid, bad if bad is not None else anything())
+
+
+YEARS = ("2012", "2013", "2012/13", "2013/14", "2014/15", "2018/19", "2014/15 Q1", "Apr 2014")
+PERIODS = st.one_of(
+    st.sampled_from(YEARS), st.sampled_from(WRONG_STRINGS), st.text(max_size=10), wrong()
+)
+POLARITIES = mostly(st.sampled_from(["higher", "lower"]), st.sampled_from([*WRONG_STRINGS, None]))
+UNIT_IDS = st.one_of(
+    st.sampled_from(sorted(units.UNITS)), st.sampled_from(["furlongs", "", "PERCENT"]), wrong()
+)
+CONFIDENCE = mostly(st.sampled_from([0.95, 0.998, 0.9]), st.sampled_from([99.8, 95, 0, 1, -1]))
+
+
+# --------------------------------------------------------------------------------------------
+# foundations: _arrays, units, periods, polarity
+# --------------------------------------------------------------------------------------------
+
+
+@budget()
+@given(anything(), st.one_of(st.integers(-5, 20), st.just(400), wrong()))
+def test_round_half_up(values: Any, ndigits: Any) -> None:
+    from outcomes._arrays import round_half_up
+
+    result = attempt(round_half_up, values, ndigits)
+    if not isinstance(result, Refused):
+        array = np.asarray(values, dtype=float)
+        nan_only_where(result, np.isnan(array), "rounded")
+
+
+@budget()
+@given(anything(), UNIT_IDS, st.sampled_from(["actual", "baseline"]))
+def test_unit_check_values(values: Any, unit_id: Any, field: str) -> None:
+    attempt(units.check_values, values, unit_id, field)
+
+
+@budget()
+@given(mostly(arrays()), UNIT_IDS, UNIT_IDS)
+def test_unit_convert_and_describe(value: Any, a: Any, b: Any) -> None:
+    result = attempt(units.convert, value, a, b)
+    if not isinstance(result, Refused):  # NaN (missing) converts to NaN
+        nan_only_where(result, np.isnan(np.asarray(value, dtype=float)), "converted")
+    attempt(units.describe, a)
+    attempt(units.unit, a)
+    attempt(units.unit_expression, b)
+    attempt(units.quantity, value, a)
+
+
+@budget()
+@given(anything())
+def test_is_missing(value: Any) -> None:
+    result = attempt(units.is_missing, value)
+    assert isinstance(result, bool | Refused)
+
+
+@budget()
+@given(st.one_of(PERIODS, st.integers(), st.floats()))
+def test_period(value: Any) -> None:
+    p = attempt(periods.period, value)
+    if isinstance(p, periods.Period):
+        assert periods.period(str(p)) == p
+
+
+@budget()
+@given(
+    st.sampled_from([periods.FinancialYear, periods.CalendarYear, periods.Quarter, periods.Month]),
+    st.one_of(st.integers(1800, 2300), st.just(10**400), wrong(), st.text(max_size=6)),
+    st.one_of(st.integers(-3, 14), wrong()),
+    st.one_of(st.integers(-500, 500), st.just(10**400), wrong()),
+)
+def test_period_classes(kind: Any, year: Any, number: Any, steps: Any) -> None:
+    p = attempt(kind, year) if kind in (periods.FinancialYear, periods.CalendarYear) else None
+    if kind is periods.Quarter or kind is periods.Month:
+        p = attempt(kind, year, number)
+    if isinstance(p, periods.Period):
+        attempt(p.shift, steps)
+        attempt(p.years_until, p)
+        attempt(periods.financial_years, p, "2018/19")
+
+
+@budget()
+@given(anything())
+def test_polarity(value: Any) -> None:
+    attempt(outcomes.Polarity.parse, value)
+
+
+# --------------------------------------------------------------------------------------------
+# stats: intervals and quantiles
+# --------------------------------------------------------------------------------------------
+
+COUNTS = mostly(arrays(st.integers(0, 10**6)))
+DENOMINATORS = mostly(arrays(st.integers(1, 10**7)))
+Z = st.one_of(st.none(), st.none(), st.floats(), st.sampled_from(["x", 0, -1, 1.96, 41, math.nan]))
+
+
+@budget()
+@given(COUNTS, DENOMINATORS, CONFIDENCE, Z)
+def test_wilson(count: Any, denominator: Any, confidence: Any, z: Any) -> None:
+    result = check(attempt(stats.wilson, count, denominator, confidence, z=z))
+    if not isinstance(result, Refused):
+        lo, hi = result
+        assert np.all(np.asarray(lo) <= np.asarray(hi))
+
+
+@budget()
+@given(COUNTS, CONFIDENCE, Z)
+def test_poisson_and_byar(count: Any, confidence: Any, z: Any) -> None:
+    check(attempt(stats.poisson_exact, count, confidence))
+    check(attempt(stats.byar, count, confidence, z=z))
+
+
+@budget()
+@given(
+    COUNTS,
+    DENOMINATORS,
+    mostly(st.sampled_from([100_000, 1000, 100]), numbers()),
+    mostly(st.sampled_from(["byar", "exact", "auto"]), st.sampled_from(WRONG_STRINGS)),
+    CONFIDENCE,
+    Z,
+)
+def test_rate_ci(count: Any, denominator: Any, per: Any, method: Any, conf: Any, z: Any) -> None:
+    check(attempt(stats.rate_ci, count, denominator, per, method, conf, z=z))
+
+
+@budget()
+@given(
+    mostly(arrays(positive())),
+    COUNTS,
+    mostly(arrays(positive())),
+    CONFIDENCE,
+    mostly(st.sampled_from(["byar", "exact"]), st.sampled_from(WRONG_STRINGS)),
+)
+def test_dsr_ci(dsr: Any, count: Any, variance: Any, conf: Any, method: Any) -> None:
+    check(attempt(stats.dsr_ci, dsr, count, variance, conf, method))
+
+
+@budget()
+@given(anything(), mostly(st.sampled_from([0.95, 0.998]), anything()))
+def test_confidence_level(value: Any, confidence: Any) -> None:
+    result = attempt(stats.confidence_level, value)
+    if isinstance(result, Refused) and isinstance(value, float) and 1 < value < 100:
+        assert f"give {value / 100:g}" in str(result.error)
+    check(attempt(stats.z_value, confidence))
+
+
+PEERS = mostly(st.lists(positive(), min_size=4, max_size=30), arrays())
+
+
+@budget()
+@given(
+    PEERS,
+    st.one_of(st.integers(1, 10), wrong()),
+    mostly(st.sampled_from(sorted(stats.QUANTILE_METHODS)), st.sampled_from(WRONG_STRINGS)),
+    mostly(st.sampled_from(["raise", "omit"]), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.none(), st.integers(-2, 14), st.just(400), wrong()),
+)
+def test_quantile_bounds(peers: Any, k: Any, method: Any, nan_policy: Any, ndigits: Any) -> None:
+    check(attempt(stats.quantile_bounds, peers, k, method, nan_policy=nan_policy, ndigits=ndigits))
+
+
+@budget()
+@given(anything(), anything(), st.one_of(st.none(), POLARITIES))
+def test_quantile_categories(values: Any, bounds: Any, polarity: Any) -> None:
+    check(attempt(stats.quantile_categories, values, bounds, polarity=polarity))
+
+
+@budget()
+@given(
+    mostly(st.lists(st.one_of(positive(), st.just(math.nan)), max_size=20), anything()),
+    st.one_of(st.integers(1, 6), wrong()),
+    mostly(st.sampled_from(["higher", "lower"]), anything()),
+    st.one_of(st.none(), st.lists(st.sampled_from("ab"), max_size=20), anything()),
+    mostly(st.sampled_from(["best", "worst"]), st.sampled_from(WRONG_STRINGS)),
+)
+def test_assign_quantiles(values: Any, k: Any, polarity: Any, groups: Any, first: Any) -> None:
+    result = attempt(
+        stats.assign_quantiles, values, k, polarity=polarity, groups=groups, first=first
+    )
+    if not isinstance(result, Refused):
+        assert np.isin(result[~np.isnan(result)], np.arange(1, k + 1)).all()
