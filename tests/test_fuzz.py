@@ -435,3 +435,223 @@ def test_assign_quantiles(values: Any, k: Any, polarity: Any, groups: Any, first
     )
     if not isinstance(result, Refused):
         assert np.isin(result[~np.isnan(result)], np.arange(1, k + 1)).all()
+
+
+# --------------------------------------------------------------------------------------------
+# rules and trajectories
+# --------------------------------------------------------------------------------------------
+
+BASELINES = mostly(arrays(positive()))
+RATES = mostly(arrays(st.floats(min_value=-0.5, max_value=0.5)))
+PROFILES = mostly(
+    st.sampled_from(["linear", "geometric", "front-loaded", "back-loaded"]),
+    st.one_of(st.sampled_from(WRONG_STRINGS), st.lists(numbers(), max_size=6), wrong()),
+)
+INDEXING = mostly(st.sampled_from(["elapsed", "plan-year"]), st.sampled_from(WRONG_STRINGS))
+UNITS_OR_NONE = st.one_of(st.none(), UNIT_IDS)
+
+
+@st.composite
+def spans(draw: Any) -> dict[str, Any]:
+    """start / end / periods: mostly valid, sometimes wrong in any way."""
+    if draw(st.integers(0, 4)):
+        year = draw(st.integers(2008, 2020))
+        start = draw(st.sampled_from([f"{year}", f"{year}/{(year + 1) % 100:02d}"]))
+        last = year + draw(st.integers(1, 6))
+        end = f"{last}/{(last + 1) % 100:02d}"
+    else:
+        start, end = draw(PERIODS), draw(PERIODS)
+    out: dict[str, Any] = {"start": start, "end": end}
+    if not draw(st.integers(0, 5)):
+        out["periods"] = draw(st.one_of(st.lists(PERIODS, max_size=4), wrong()))
+    return out
+
+
+@budget()
+@given(BASELINES, RATES, spans(), anything(), INDEXING, POLARITIES, UNITS_OR_NONE)
+def test_percentage_change(
+    b: Any, rate: Any, span: Any, compound: Any, indexing: Any, pol: Any, unit_id: Any
+) -> None:
+    compound = compound if isinstance(compound, str) else True
+    check(
+        attempt(
+            outcomes.percentage_change,
+            b,
+            rate,
+            **span,
+            compound=compound if compound != "x" else False,
+            indexing=indexing,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+@budget()
+@given(BASELINES, spans(), POLARITIES, UNITS_OR_NONE)
+def test_hold(b: Any, span: Any, pol: Any, unit_id: Any) -> None:
+    t = check(attempt(outcomes.hold, b, **span, polarity=pol, unit=unit_id))
+    if isinstance(t, Trajectory):
+        check_trajectory_methods(t)
+
+
+@budget()
+@given(
+    BASELINES, mostly(arrays(positive())), spans(), PROFILES, INDEXING, POLARITIES, UNITS_OR_NONE
+)
+def test_to_target(
+    b: Any, target: Any, span: Any, profile: Any, indexing: Any, pol: Any, unit_id: Any
+) -> None:
+    check(
+        attempt(
+            outcomes.to_target,
+            b,
+            target,
+            **span,
+            profile=profile,
+            indexing=indexing,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+@budget()
+@given(BASELINES, mostly(arrays(positive())), spans(), PROFILES, POLARITIES, UNITS_OR_NONE)
+def test_reach_national(
+    b: Any, national: Any, span: Any, profile: Any, pol: Any, unit_id: Any
+) -> None:
+    check(
+        attempt(
+            outcomes.reach_national,
+            b,
+            national,
+            **span,
+            profile=profile,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+QUANTILE_OPTIONS = st.fixed_dictionaries(
+    {
+        "quantiles": st.one_of(st.sampled_from([4, 5]), st.integers(-1, 8), wrong()),
+        "steps": st.one_of(st.sampled_from([1, 2]), st.integers(-1, 5), wrong()),
+        "aim": mostly(st.sampled_from(["boundary", "middle"]), st.sampled_from(WRONG_STRINGS)),
+        "method": mostly(st.sampled_from(["fingertips", "r6"]), st.sampled_from(WRONG_STRINGS)),
+        "nan_policy": mostly(st.sampled_from(["raise", "omit"]), st.sampled_from(WRONG_STRINGS)),
+        "profile": PROFILES,
+    }
+)
+
+
+@budget()
+@given(BASELINES, PEERS, spans(), POLARITIES, QUANTILE_OPTIONS, UNITS_OR_NONE)
+def test_quantile_step(b: Any, peers: Any, span: Any, pol: Any, options: Any, unit_id: Any) -> None:
+    check(attempt(outcomes.quantile_step, b, peers, **span, polarity=pol, unit=unit_id, **options))
+
+
+@budget()
+@given(BASELINES, PEERS, mostly(arrays(positive())), spans(), POLARITIES, QUANTILE_OPTIONS)
+def test_national_or_quantile(
+    b: Any, peers: Any, national: Any, span: Any, pol: Any, options: Any
+) -> None:
+    check(
+        attempt(outcomes.national_or_quantile, b, peers, national, **span, polarity=pol, **options)
+    )
+
+
+@budget()
+@given(
+    BASELINES,
+    RATES,
+    st.one_of(st.none(), RATES),
+    st.one_of(st.none(), RATES),
+    mostly(st.sampled_from(["compound", "linear"]), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.sampled_from(["2014/15", "2015/16", "2016/17"]), PERIODS),
+    POLARITIES,
+)
+def test_two_phase(b: Any, rate: Any, first: Any, step: Any, kind: Any, brk: Any, pol: Any) -> None:
+    check(
+        attempt(
+            outcomes.two_phase,
+            b,
+            start="2013/14",
+            end="2018/19",
+            break_period=brk,
+            rate=rate,
+            first_rate=first,
+            step=step,
+            kind=kind,
+            polarity=pol,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(arrays(positive())),
+    mostly(st.sampled_from([[0.25] * 4, [0.3, 0.2, 0.2, 0.3]]), arrays()),
+    st.one_of(st.none(), st.integers(-2, 14), st.just(400), wrong()),
+)
+def test_phase(annual: Any, shares: Any, ndigits: Any) -> None:
+    result = check(attempt(outcomes.phase, annual, shares, ndigits=ndigits))
+    if not isinstance(result, Refused) and ndigits is not None:
+        total = np.asarray(result).sum(axis=-1)
+        from outcomes._arrays import round_half_up
+
+        assert np.allclose(total, round_half_up(annual, ndigits))
+
+
+@budget()
+@given(st.lists(st.tuples(BASELINES, POLARITIES, UNITS_OR_NONE), max_size=3), anything())
+def test_composite(parts: Any, measure: Any) -> None:
+    built = [
+        attempt(outcomes.hold, b, start="2013/14", end="2015/16", polarity=p, unit=u)
+        for b, p, u in parts
+    ]
+    trajectories = [t for t in built if isinstance(t, Trajectory)]
+    check(
+        attempt(
+            outcomes.composite, trajectories, measure=measure if isinstance(measure, str) else None
+        )
+    )
+    check(attempt(outcomes.composite, [*trajectories, measure]))
+
+
+@budget()
+@given(PROFILES, anything())
+def test_cumulative_share(profile: Any, x: Any) -> None:
+    from outcomes import trajectories
+
+    result = attempt(trajectories.cumulative_share, profile, x)
+    if not isinstance(result, Refused):
+        nan_only_where(result, np.isnan(np.asarray(x, dtype=float)), "shares")
+
+
+def check_trajectory_methods(t: Trajectory) -> None:
+    for ndigits in (0, 3, 400, -1, "x", None):
+        check(attempt(t.rounded, ndigits))
+    for which in ("2014/15", "2099/00", "x", 3, None):
+        attempt(t.index, which)
+        attempt(t.__getitem__, which)
+    change = attempt(t.change)
+    if not isinstance(change, Refused):  # relative change from a zero baseline is NaN, marked
+        zero = np.broadcast_to((t.baseline == 0)[..., np.newaxis], t.values.shape)
+        nan_only_where(change.relative, zero, "relative change")
+        finite(change.absolute)
+    for codes in (["a"], ["a", "a"], [], "ab", None, [1, 2, 3]):
+        attempt(t.with_organisations, codes)  # type: ignore[arg-type]
+    str(t)
+    repr(t)
+    t.to_records()
+    assert Trajectory.model_validate_json(t.model_dump_json()) == t
+
+
+@budget()
+@given(mostly(st.lists(positive(), min_size=1, max_size=3)), spans())
+def test_trajectory_methods(b: Any, span: Any) -> None:
+    t = attempt(outcomes.percentage_change, b, -0.1, **span)
+    if isinstance(t, Trajectory):
+        check_trajectory_methods(t)

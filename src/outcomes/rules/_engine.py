@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array, check_finite_result
+from outcomes._arrays import FloatArray, as_float_array, broadcast, check_finite_result
 from outcomes.errors import PeriodError, TrajectoryError, UnitError
 from outcomes.periods import CalendarYear, FinancialYear, Month, Period, Quarter, period
 from outcomes.polarity import Polarity
@@ -55,6 +55,8 @@ PROFILES: dict[str, str] = {
 def baseline_array(value: npt.ArrayLike, unit_id: str | None = None) -> FloatArray:
     """The baseline as a float array: finite, not negative, within its unit's bounds."""
     b = as_float_array(value, "baseline", error=TrajectoryError, nonnegative=True)
+    if b.size == 0:
+        raise TrajectoryError(f"baseline must hold at least one value, got shape {b.shape}")
     if unit_id is not None:
         unit(unit_id)
         check_values(b, unit_id, "baseline", error=TrajectoryError)
@@ -148,7 +150,13 @@ def timeline(
     else:
         if isinstance(periods, str | Period):
             periods = [periods]
-        chosen = tuple(period(p) for p in periods)
+        try:
+            listed = list(periods)
+        except TypeError:
+            raise PeriodError(
+                f"periods must be a list of period labels such as ['2014/15'], got {periods!r:.80}"
+            ) from None
+        chosen = tuple(period(p) for p in listed)
         if not chosen:
             raise PeriodError("periods must not be empty")
         kinds = {type(p) for p in chosen}
@@ -199,13 +207,14 @@ def cumulative_share(profile: Profile, x: npt.ArrayLike) -> FloatArray:
     >>> cumulative_share("front-loaded", [0.5, 1.0]).tolist()
     [0.75, 1.0]
     """
-    xs = np.asarray(x, dtype=np.float64)
+    xs = as_float_array(x, "x (the share of time elapsed)", error=TrajectoryError)
     if profile == "linear":
         return xs
-    if profile == "front-loaded":
-        return 1.0 - (1.0 - xs) ** 2
-    if profile == "back-loaded":
-        return xs**2
+    if profile in ("front-loaded", "back-loaded"):
+        with np.errstate(over="ignore"):
+            share = 1.0 - (1.0 - xs) ** 2 if profile == "front-loaded" else xs**2
+        check_finite_result(share, "the cumulative shares", TrajectoryError, "x is too large")
+        return np.asarray(share)
     raise TrajectoryError(
         f"profile must be one of {', '.join(PROFILES)} or a sequence of cumulative shares, "
         f"got {profile!r}"

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator, model_validator
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, broadcast
 from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
@@ -105,6 +105,7 @@ def percentage_change(
     """
     b = baseline_array(baseline, unit)
     r = _rate_array(rate)
+    broadcast(TrajectoryError, baseline=b, rate=r)
     if not isinstance(compound, bool | np.bool_):
         raise TrajectoryError(f"compound must be True or False, got {compound!r}")
     pol = parse_polarity(polarity, required=False)
@@ -260,6 +261,7 @@ def two_phase(
         if compound
         else as_float_array(raw_first, first_name, error=TrajectoryError)
     )
+    broadcast(TrajectoryError, baseline=b, rate=later, **{first_name: first})
     bb = b[..., np.newaxis]
     f, r = first[..., np.newaxis], later[..., np.newaxis]
     before = np.minimum(k, kb)
