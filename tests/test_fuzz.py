@@ -19,25 +19,19 @@ workbooks) take a share of the profile's examples (:func:`budget`).
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import math
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import outcomes
-from outcomes import catalogue, frames, incentives, oversight, periods, rollup, stats, units
-from outcomes.errors import InputError, OutcomesError, OutcomesWarning
-from outcomes.io import ActualsTable, BaselinesTable, Column, Table
-from outcomes.io import writers
+from outcomes import incentives, oversight, periods, rollup, stats, units
+from outcomes.errors import OutcomesError, OutcomesWarning
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 
@@ -655,3 +649,290 @@ def test_trajectory_methods(b: Any, span: Any) -> None:
     t = attempt(outcomes.percentage_change, b, -0.1, **span)
     if isinstance(t, Trajectory):
         check_trajectory_methods(t)
+
+
+# --------------------------------------------------------------------------------------------
+# scoring, incentives, roll-up, oversight
+# --------------------------------------------------------------------------------------------
+
+CELL = st.one_of(
+    st.floats(min_value=0, max_value=200),
+    st.sampled_from([math.nan, None, "..", "Awaiting data", "x", "", "1,234.5", -1.0, math.inf]),
+    numbers(),
+)
+
+
+@st.composite
+def trajectories_to_score(draw: Any) -> Trajectory:
+    unit_id = draw(st.sampled_from([None, "percent", "proportion", "per_100000", "count", "eq5d"]))
+    bounds = {"percent": 100.0, "proportion": 1.0, "eq5d": 1.0}
+    top = bounds.get(unit_id or "", 1e4)
+    b = draw(st.lists(st.floats(min_value=0, max_value=top), min_size=1, max_size=3))
+    rate = draw(st.floats(min_value=-0.2, max_value=0.0))
+    measure = draw(st.sampled_from(["pyll", "=1+1", None]))
+    return outcomes.percentage_change(
+        b, rate, start="2013/14", end="2015/16", polarity="lower", unit=unit_id, measure=measure
+    )
+
+
+def cells(shape: tuple[int, ...]) -> st.SearchStrategy[Any]:
+    rows, cols = shape
+    grid = st.lists(st.lists(CELL, min_size=cols, max_size=cols), min_size=rows, max_size=rows)
+    return st.one_of(
+        grid,
+        grid.map(lambda g: np.asarray(g, dtype=object)),
+        st.dictionaries(st.sampled_from(["2014/15", "2015/16", "2099/00", "x"]), grid, max_size=2),
+        anything(),
+    )
+
+
+@budget()
+@given(trajectories_to_score(), st.data())
+def test_score(t: Trajectory, data: st.DataObject) -> None:
+    shape = t.values.shape
+    kwargs: dict[str, Any] = {}
+    choice = data.draw(st.sampled_from(["none", "interval", "counts", "junk"]))
+    if choice == "interval":
+        kwargs["lower"] = data.draw(cells(shape))
+        kwargs["upper"] = data.draw(cells(shape))
+    elif choice == "counts":
+        kwargs["count"] = data.draw(cells(shape))
+        kwargs["denominator"] = data.draw(cells(shape))
+    elif choice == "junk":
+        kwargs[data.draw(st.sampled_from(["lower", "count"]))] = data.draw(anything())
+    result = attempt(
+        outcomes.score,
+        t,
+        data.draw(cells(shape)),
+        polarity=data.draw(st.one_of(st.none(), POLARITIES)),
+        tolerance=data.draw(mostly(st.floats(0, 10), numbers())),
+        tolerance_kind=data.draw(mostly(st.sampled_from(["absolute", "relative"]))),
+        amber_progress=data.draw(st.one_of(st.none(), st.floats(0, 1), numbers())),
+        confidence=data.draw(CONFIDENCE),
+        method=data.draw(mostly(st.sampled_from(["auto", "byar", "exact"]))),
+        **kwargs,
+    )
+    check(result)
+    if isinstance(result, Score):
+        result.to_records()
+
+
+@budget()
+@given(anything())
+def test_score_needs_a_trajectory(value: Any) -> None:
+    attempt(outcomes.score, value, [1.0])
+
+
+@budget()
+@given(anything(), st.sampled_from(["actuals", "lower"]))
+def test_parse_values(value: Any, name: str) -> None:
+    from outcomes.scoring import parse_values
+
+    result = attempt(parse_values, value, name)
+    if not isinstance(result, Refused):
+        assert not np.isinf(result).any()
+
+
+ACHIEVED = st.dictionaries(
+    st.sampled_from(["pyll", "iapt", "emergency-admissions", "local", "bogus"]),
+    st.one_of(
+        st.booleans(),
+        st.floats(0, 1),
+        numbers(),
+        wrong(),
+        st.dictionaries(st.text(max_size=3), st.booleans(), max_size=2),
+    ),
+    max_size=4,
+)
+
+
+@budget()
+@given(
+    mostly(st.sampled_from(["quality-premium-2014-15", "quality-premium-2015-16"]), anything()),
+    mostly(st.floats(0, 1e6), numbers()),
+    ACHIEVED,
+    st.one_of(st.just(()), st.lists(st.sampled_from(["ae-4-hours", "bogus"]), max_size=2), wrong()),
+    st.one_of(st.none(), numbers(), wrong()),
+    st.one_of(st.none(), numbers(), wrong()),
+    anything(),
+)
+def test_quality_premium(
+    scheme: Any,
+    population: Any,
+    achieved: Any,
+    missed: Any,
+    per_head: Any,
+    reduction: Any,
+    flag: Any,
+) -> None:
+    check(
+        attempt(
+            incentives.quality_premium,
+            scheme,
+            population=population,
+            achieved=achieved,
+            constitution_missed=missed,
+            value_per_head=per_head,
+            constitution_reduction=reduction,
+            quality_failure=flag if isinstance(flag, bool) else False,
+        )
+    )
+    attempt(incentives.quality_premium, "quality-premium-2014-15", population=1000, achieved=flag)
+
+
+@budget()
+@given(
+    mostly(arrays(st.floats(0, 1e5))),
+    mostly(arrays(st.floats(0, 0.9))),
+    mostly(arrays(st.floats(0, 1e5))),
+    st.one_of(st.none(), numbers(), wrong()),
+    st.one_of(st.none(), numbers(), wrong()),
+    st.one_of(st.none(), st.lists(st.text(max_size=3), max_size=4), wrong()),
+    mostly(st.sampled_from(["bcf-2015-16", "bcf-2025-26"]), anything()),
+)
+def test_bcf_performance_payment(
+    base: Any, reduction: Any, actual: Any, cost: Any, pot: Any, labels: Any, framework: Any
+) -> None:
+    check(
+        attempt(
+            incentives.bcf_performance_payment,
+            baseline_admissions=base,
+            planned_reduction=reduction,
+            actual_admissions=actual,
+            cost_per_admission=cost,
+            pot=pot,
+            periods=labels,
+            framework=framework,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(arrays(st.floats(0, 100))),
+    mostly(st.sampled_from(["qof-2024-25", "qof-2025-26"]), anything()),
+    mostly(arrays(st.floats(0, 2))),
+    mostly(arrays(st.floats(0, 2))),
+    st.one_of(st.none(), numbers(), wrong()),
+)
+def test_qof_payment(points: Any, edition: Any, cpi: Any, apdf: Any, value: Any) -> None:
+    check(
+        attempt(
+            incentives.qof_payment,
+            points,
+            edition=edition,
+            list_size_adjustment=cpi,
+            prevalence_adjustment=apdf,
+            point_value=value,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(arrays(st.floats(0, 100))),
+    mostly(arrays(st.floats(0, 50))),
+    mostly(arrays(st.floats(0, 50))),
+    mostly(arrays(st.floats(51, 100))),
+)
+def test_qof_points(achievement: Any, top: Any, lower: Any, upper: Any) -> None:
+    result = attempt(incentives.qof_points, achievement, max_points=top, lower=lower, upper=upper)
+    if not isinstance(result, Refused):  # NaN achievement (not reported) gives NaN points
+        missing = np.isnan(np.asarray(achievement, dtype=float))
+        nan_only_where(result, np.broadcast_to(missing, np.shape(result)), "points")
+
+
+@budget()
+@given(numbers())
+def test_money(amount: Any) -> None:
+    result = attempt(incentives.money, amount)
+    assert isinstance(result, str | Refused)
+    if isinstance(result, str):
+        assert "nan" not in result and "inf" not in result
+
+
+@st.composite
+def members(draw: Any) -> Any:
+    unit_id = draw(st.sampled_from([None, "per_100000", "count", "score", "percent"]))
+    b = draw(st.lists(positive(), min_size=1, max_size=4))
+    b = [min(x, 100.0) for x in b]
+    t = outcomes.percentage_change(b, -0.1, start="2013/14", end="2015/16", unit=unit_id)
+    if draw(st.booleans()):
+        return t
+    return [outcomes.hold(x, start="2013/14", end="2015/16", unit=unit_id) for x in b]
+
+
+@budget()
+@given(
+    members(),
+    mostly(st.lists(st.floats(0, 1e6), min_size=1, max_size=4), anything()),
+    mostly(st.sampled_from(["rate", "count", "mean"]), st.sampled_from(WRONG_STRINGS)),
+    anything(),
+)
+def test_roll_up(trajectories: Any, populations: Any, kind: Any, junk: Any) -> None:
+    check(attempt(rollup.roll_up, trajectories, populations, kind=kind))
+    check(attempt(rollup.roll_up, junk, populations, kind=kind))
+
+
+@budget()
+@given(
+    mostly(positive(), numbers()),
+    mostly(st.lists(st.floats(0, 1e6), min_size=1, max_size=4), anything()),
+    mostly(st.lists(positive(), min_size=1, max_size=4), anything()),
+    mostly(st.sampled_from(["relative", "absolute"]), st.sampled_from(WRONG_STRINGS)),
+    mostly(st.sampled_from(["rate", "count"]), st.sampled_from(WRONG_STRINGS)),
+    PROFILES,
+    st.one_of(st.none(), POLARITIES),
+    UNITS_OR_NONE,
+)
+def test_apportion(
+    target: Any, pops: Any, bases: Any, method: Any, kind: Any, profile: Any, pol: Any, unit_id: Any
+) -> None:
+    check(
+        attempt(
+            rollup.apportion,
+            target,
+            pops,
+            bases,
+            start="2013/14",
+            end="2015/16",
+            method=method,
+            kind=kind,
+            profile=profile,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(
+        st.lists(st.one_of(st.floats(0, 100), st.just(math.nan)), min_size=1, max_size=8),
+        anything(),
+    ),
+    mostly(st.sampled_from(["higher", "lower"]), anything()),
+    mostly(st.just("rank"), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.none(), st.sampled_from(["OF0023", "bogus", ""]), wrong()),
+)
+def test_metric_scores(values: Any, polarity: Any, method: Any, metric: Any) -> None:
+    check(attempt(oversight.metric_scores, values, polarity=polarity, method=method, metric=metric))
+
+
+@budget()
+@given(
+    mostly(
+        st.lists(st.one_of(st.floats(1, 4), st.just(math.nan)), min_size=1, max_size=8), anything()
+    ),
+    mostly(st.sampled_from(["quartile", "thresholds"]), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.none(), st.just((2.0, 2.5, 3.0)), anything()),
+    st.one_of(
+        st.none(),
+        st.dictionaries(st.integers(-3, 9), st.one_of(st.integers(0, 6), wrong()), max_size=2),
+        anything(),
+    ),
+)
+def test_segments(avg: Any, method: Any, thresholds: Any, overrides: Any) -> None:
+    check(
+        attempt(oversight.segments, avg, method=method, thresholds=thresholds, overrides=overrides)
+    )

@@ -11,17 +11,20 @@ through :func:`scalar_or_array` (a 0-d result is a Python float) after
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from outcomes.errors import OutcomesError
+from outcomes.errors import OutcomesError, close_matches
 
 __all__ = [
     "FloatArray",
     "as_float_array",
+    "as_number",
     "broadcast",
+    "check_choice",
     "check_finite_result",
     "check_ndigits",
     "round_half_up",
@@ -81,6 +84,47 @@ def as_float_array(
     return array
 
 
+def as_number(
+    value: object,
+    name: str,
+    *,
+    error: type[OutcomesError],
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+) -> float:
+    """One finite real number (not a bool, not text, not an array) within the given bounds.
+
+    ``minimum``/``maximum`` are inclusive, ``above`` exclusive; ``error`` names ``name`` and the
+    value.
+
+    >>> as_number(0.5, "tolerance", error=OutcomesError, minimum=0)
+    0.5
+    >>> as_number(-1, "per", error=OutcomesError, above=0)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: per must be > 0, got -1
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise error(f"{name} must be a number, got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise error(
+            f"{name} must be a number within the range of a float, got a number of "
+            f"{len(str(value))} digits"
+        ) from None
+    if not np.isfinite(number):
+        raise error(f"{name} must be a finite number, got {number!r}")
+    if minimum is not None and number < minimum:
+        raise error(f"{name} must be >= {minimum:g}, got {value!r}")
+    if maximum is not None and number > maximum:
+        raise error(f"{name} must be <= {maximum:g}, got {value!r}")
+    if above is not None and number <= above:
+        raise error(f"{name} must be > {above:g}, got {value!r}")
+    return number
+
+
 def broadcast(error: type[OutcomesError], **arrays: FloatArray) -> tuple[FloatArray, ...]:
     """Broadcast named arrays together; a mismatch raises ``error`` naming every field's shape.
 
@@ -114,6 +158,29 @@ def check_finite_result(
     if bad.any():
         where = f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}" if result.ndim else ""
         raise error(f"{what} overflow (not finite){where}; {hint or 'the inputs are too large'}")
+
+
+def check_choice(
+    value: object, name: str, choices: Iterable[str], error: type[OutcomesError]
+) -> str:
+    """``value`` when it is one of the ``choices`` (text, exactly); otherwise raise ``error``
+    listing them (and the nearest, for a typo). Never falls back to a default silently.
+
+    >>> check_choice("exact", "method", ("byar", "exact"), OutcomesError)
+    'exact'
+    >>> check_choice("bogus", "method", ("byar", "exact"), OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: method must be one of 'byar', 'exact', got 'bogus'
+    """
+    options = tuple(choices)
+    if isinstance(value, str) and value in options:
+        return value
+    hint = close_matches(value, options, n=1) if isinstance(value, str) else []
+    raise error(
+        f"{name} must be one of {', '.join(repr(o) for o in options)}, got {_shown(value)}"
+        + (f"; did you mean {hint[0]!r}?" if hint else "")
+    )
 
 
 def check_ndigits(ndigits: object, error: type[OutcomesError], name: str = "ndigits") -> int:

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, as_number, check_choice
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes._format import format_table
 from outcomes.errors import ScoringError, UnitWarning
@@ -426,25 +426,13 @@ def score(
         raise ScoringError(
             "polarity is needed to score: pass polarity='higher' or 'lower' (the trajectory has none)"
         )
-    if (
-        isinstance(tolerance, bool)
-        or not isinstance(tolerance, int | float)
-        or not math.isfinite(tolerance)
-        or tolerance < 0
-    ):
-        raise ScoringError(f"tolerance must be a number >= 0, got {tolerance!r}")
-    if tolerance_kind not in ("absolute", "relative"):
-        raise ScoringError(
-            f"tolerance_kind must be 'absolute' or 'relative', got {tolerance_kind!r}"
+    tolerance = as_number(tolerance, "tolerance", error=ScoringError, minimum=0)
+    check_choice(tolerance_kind, "tolerance_kind", ("absolute", "relative"), ScoringError)
+    if amber_progress is not None:
+        amber_progress = as_number(
+            amber_progress, "amber_progress (a share)", error=ScoringError, minimum=0, maximum=1
         )
-    if amber_progress is not None and (
-        isinstance(amber_progress, bool)
-        or not isinstance(amber_progress, int | float)
-        or not 0 <= amber_progress <= 1
-    ):
-        raise ScoringError(f"amber_progress must be a share in [0, 1], got {amber_progress!r}")
-    if method not in ("auto", "byar", "exact"):
-        raise ScoringError(f"method must be 'auto', 'byar' or 'exact', got {method!r}")
+    check_choice(method, "method", ("auto", "byar", "exact"), ScoringError)
     conf = confidence_level(confidence)
     sign = pol.sign
     target = trajectory.values

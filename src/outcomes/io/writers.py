@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from outcomes._arrays import round_half_up
+from outcomes._arrays import check_choice, round_half_up
 from outcomes._files import write_atomic
 from outcomes._format import format_table, shorten
 from outcomes.errors import OutputError
@@ -319,8 +319,7 @@ def format_for(path: str | Path | None, given: str | None = None) -> Format:
         else:
             suffix_format = FORMATS[suffix]
     if given is not None:
-        if given not in ("table", "csv", "json", "md", "xlsx"):
-            raise OutputError(f"--format must be table, csv, json, md or xlsx, got {given!r}")
+        check_choice(given, "--format", ("table", "csv", "json", "md", "xlsx"), OutputError)
         if suffix_format is not None and suffix_format != given:
             raise OutputError(f"--format {given} contradicts the file name {str(path)!r}")
         return given  # type: ignore[return-value]

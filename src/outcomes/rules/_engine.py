@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array, broadcast, check_finite_result
+from outcomes._arrays import FloatArray, as_float_array, check_choice, check_finite_result
 from outcomes.errors import PeriodError, TrajectoryError, UnitError
 from outcomes.periods import CalendarYear, FinancialYear, Month, Period, Quarter, period
 from outcomes.polarity import Polarity
@@ -137,8 +137,7 @@ def timeline(
     >>> [str(p) for p in ps], k.tolist()
     (['Apr 2025', 'May 2025', 'Jun 2025'], [1.0, 2.0, 3.0])
     """
-    if indexing not in ("elapsed", "plan-year"):
-        raise TrajectoryError(f"indexing must be 'elapsed' or 'plan-year', got {indexing!r}")
+    check_choice(indexing, "indexing", ("elapsed", "plan-year"), TrajectoryError)
     start_p = period(start)
     end_p = period(end) if end is not None else None
     if periods is None:
@@ -208,6 +207,8 @@ def cumulative_share(profile: Profile, x: npt.ArrayLike) -> FloatArray:
     [0.75, 1.0]
     """
     xs = as_float_array(x, "x (the share of time elapsed)", error=TrajectoryError)
+    if not isinstance(profile, str):
+        profile = f"<{type(profile).__name__}>"  # shares are not a named profile: refused below
     if profile == "linear":
         return xs
     if profile in ("front-loaded", "back-loaded"):

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator, model_validator
 
-from outcomes._arrays import FloatArray, as_float_array, broadcast
+from outcomes._arrays import FloatArray, as_float_array, broadcast, check_choice
 from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
@@ -236,8 +236,7 @@ def two_phase(
     ...           rate=1.0, kind="linear").values.tolist()
     [84.0, 88.0, 89.0, 90.0]
     """
-    if kind not in ("compound", "linear"):
-        raise TrajectoryError(f"kind must be 'compound' or 'linear', got {kind!r}")
+    check_choice(kind, "kind", ("compound", "linear"), TrajectoryError)
     if (first_rate is None) == (step is None):
         raise TrajectoryError("give exactly one of first_rate (a change a period) or step")
     b = baseline_array(baseline, unit)

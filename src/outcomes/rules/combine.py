@@ -19,7 +19,7 @@ from outcomes._arrays import (
 from outcomes.errors import TrajectoryError
 from outcomes.trajectory import Rule, Trajectory
 
-__all__ = ["check_compatible", "composite", "phase"]
+__all__ = ["as_trajectories", "check_compatible", "composite", "phase"]
 
 
 def phase(
@@ -69,9 +69,15 @@ def phase(
     return np.asarray(base / scale)
 
 
-def _trajectories(items: object, what: str) -> list[Trajectory]:
-    """``items`` as a list of trajectories; anything else raises naming its position."""
-    if isinstance(items, Trajectory) or isinstance(items, str | bytes):
+def as_trajectories(items: object, what: str) -> list[Trajectory]:
+    """``items`` as a list of trajectories; anything else raises naming its position.
+
+    >>> as_trajectories([1.0], "part")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.TrajectoryError: part 0 must be a Trajectory, got float: 1.0
+    """
+    if isinstance(items, Trajectory | str | bytes):
         raise TrajectoryError(f"{what}s must be a sequence of trajectories, got {items!r:.80}")
     try:
         listed = list(items)  # type: ignore[call-overload]
@@ -90,7 +96,7 @@ def _trajectories(items: object, what: str) -> list[Trajectory]:
 def check_compatible(trajectories: Sequence[Trajectory], what: str = "part") -> None:
     """Raise unless the trajectories share periods, baseline period and unit, and their
     polarities (where stated) agree: the condition for adding or averaging them."""
-    trajectories = _trajectories(trajectories, what)
+    trajectories = as_trajectories(trajectories, what)
     if not trajectories:
         raise TrajectoryError(f"no {what}s given")
     first = trajectories[0]
@@ -120,7 +126,7 @@ def composite(parts: Sequence[Trajectory], *, measure: str | None = None) -> Tra
     >>> composite([a, b]).values.tolist()
     [140.0]
     """
-    parts = _trajectories(parts, "part")
+    parts = as_trajectories(parts, "part")
     if len(parts) < 2:
         raise TrajectoryError(f"a composite needs two or more parts, got {len(parts)}")
     check_compatible(parts, "part")

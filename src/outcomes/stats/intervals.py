@@ -18,6 +18,7 @@ from outcomes._arrays import (
     FloatArray,
     as_float_array,
     broadcast,
+    check_choice,
     check_finite_result,
 )
 from outcomes.errors import ScoringError
@@ -323,8 +324,7 @@ def rate_ci(
     >>> [round(float(v), 2) for v in rate_ci([3, 30], 1000, per=1000, method="auto").upper]
     [8.77, 42.83]
     """
-    if method not in ("byar", "exact", "auto"):
-        raise ScoringError(f"method must be 'byar', 'exact' or 'auto', got {method!r}")
+    check_choice(method, "method", ("byar", "exact", "auto"), ScoringError)
     multiplier = _per(per)
     x, n = broadcast(
         ScoringError, count=_counts(count), denominator=_positive(denominator, "denominator")
@@ -393,8 +393,7 @@ def dsr_ci(
     >>> round(lo, 2), round(hi, 2)
     (406.81, 608.14)
     """
-    if method not in ("byar", "exact"):
-        raise ScoringError(f"method must be 'byar' or 'exact', got {method!r}")
+    check_choice(method, "method", ("byar", "exact"), ScoringError)
     rate, o, var = broadcast(
         ScoringError,
         dsr=as_float_array(dsr, "dsr", error=ScoringError),

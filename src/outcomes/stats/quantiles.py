@@ -17,7 +17,13 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array, check_finite_result, check_ndigits
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    check_choice,
+    check_finite_result,
+    check_ndigits,
+)
 from outcomes.errors import OutcomesError, TrajectoryError
 from outcomes.polarity import Polarity
 
@@ -87,10 +93,8 @@ def quantile_bounds(
            [10. , 25. , 40. ]])
     """
     k = _check_quantiles(quantiles, TrajectoryError)
-    if method not in QUANTILE_METHODS:
-        raise TrajectoryError(
-            f"method must be one of {', '.join(sorted(QUANTILE_METHODS))}, got {method!r}"
-        )
+    check_choice(method, "method", sorted(QUANTILE_METHODS), TrajectoryError)
+    check_choice(nan_policy, "nan_policy", ("raise", "omit"), TrajectoryError)
     array = as_float_array(values, "peers", error=TrajectoryError, finite=False)
     if array.ndim == 0:
         raise TrajectoryError(f"peers must be a sequence of values, got {values!r}")
@@ -199,8 +203,7 @@ def assign_quantiles(
     if array.ndim != 1:
         raise TrajectoryError(f"values must be one-dimensional, got shape {array.shape}")
     n = array.shape[0]
-    if first not in ("best", "worst"):
-        raise TrajectoryError(f"first must be 'best' or 'worst', got {first!r}")
+    check_choice(first, "first", ("best", "worst"), TrajectoryError)
     invert = _invert_flags(polarity, n, first)
 
     if groups is None:
