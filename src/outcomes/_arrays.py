@@ -116,9 +116,13 @@ def as_number(
         ) from None
     if not np.isfinite(number):
         raise error(f"{name} must be a finite number, got {number!r}")
-    if minimum is not None and number < minimum:
+    low = minimum is not None and number < minimum
+    high = maximum is not None and number > maximum
+    if (low or high) and minimum is not None and maximum is not None:
+        raise error(f"{name} must be in [{minimum:g}, {maximum:g}], got {value!r}")
+    if low:
         raise error(f"{name} must be >= {minimum:g}, got {value!r}")
-    if maximum is not None and number > maximum:
+    if high:
         raise error(f"{name} must be <= {maximum:g}, got {value!r}")
     if above is not None and number <= above:
         raise error(f"{name} must be > {above:g}, got {value!r}")

@@ -613,7 +613,7 @@ def qof_payment(
         if not qof.point_value.confirmed:
             unconfirmed.append(f"point_value={value:g} ({qof.point_value.status})")
     else:
-        value = as_number(point_value, "point_value (GBP a point)", error=IncentiveError, above=0)
+        value = as_number(point_value, "point_value", error=IncentiveError, above=0)
     formula = qof.payment_formula
     if formula.status != "confirmed":
         unconfirmed.append(f"payment formula ({formula.ref or formula.id}, {formula.status})")
