@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,8 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import outcomes
-from outcomes import incentives, oversight, periods, rollup, stats, units
-from outcomes.errors import OutcomesError, OutcomesWarning
+from outcomes import catalogue, incentives, oversight, periods, rollup, stats, units
+from outcomes.errors import InputError, OutcomesError, OutcomesWarning
+from outcomes.io import ActualsTable, BaselinesTable
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 
@@ -936,3 +938,207 @@ def test_segments(avg: Any, method: Any, thresholds: Any, overrides: Any) -> Non
     check(
         attempt(oversight.segments, avg, method=method, thresholds=thresholds, overrides=overrides)
     )
+
+
+# --------------------------------------------------------------------------------------------
+# readers: random bytes and mangled real files give an InputError naming a line, or read
+# --------------------------------------------------------------------------------------------
+
+SCRATCH = Path(__import__("tempfile").mkdtemp(prefix="outcomes-fuzz-"))
+
+
+def _head(path: Path, lines: int) -> bytes:
+    return b"".join(path.read_bytes().splitlines(keepends=True)[:lines])
+
+
+REAL_FILES: dict[str, list[bytes]] = {
+    "fingertips": [
+        _head(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv", 40),
+        (DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv").read_bytes()[-3000:],
+    ],
+    "actuals": [(EXAMPLES / "illustrative-ccg-actuals.csv").read_bytes()],
+    "baselines": [(EXAMPLES / "illustrative-icb-baselines.csv").read_bytes()],
+    "plan": [
+        (EXAMPLES / name).read_bytes()
+        for name in ("illustrative-ccg.toml", "illustrative-hwb.toml")
+    ],
+    "published": [(EXAMPLES / "published-rows.csv").read_bytes()],
+    "framework": [
+        (ROOT / "src/outcomes/catalogue/data" / name).read_bytes()
+        for name in ("bcf-2015-16.toml", "quality-premium-2014-15.toml", "qof-2024-25.toml")
+    ],
+}
+NASTY = (
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\x81",
+    b"\xe9",
+    b'"',
+    b",",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"=1+1",
+    b"nan",
+    b"inf",
+    b"-1",
+    b"1e400",
+    b"..",
+    b"[[",
+    b"[a]\n" * 3,
+    b"x = " + b"[" * 3000,
+    b"a" * 120_000,
+    "£é".encode("cp1252"),
+    "£é".encode(),
+)
+
+
+@st.composite
+def mangled(draw: Any, kind: str) -> bytes:
+    """A real file of ``kind`` mangled: cut, spliced, repeated, re-encoded or random bytes."""
+    if not draw(st.integers(0, 9)):
+        return draw(st.binary(max_size=300))
+    data = draw(st.sampled_from(REAL_FILES[kind]))
+    for _ in range(draw(st.integers(0, 3))):
+        n = len(data)
+        i = draw(st.integers(0, n))
+        j = draw(st.integers(i, min(n, i + 200)))
+        action = draw(
+            st.sampled_from(["insert", "delete", "replace", "repeat", "truncate", "swap"])
+        )
+        piece = draw(st.one_of(st.sampled_from(NASTY), st.binary(max_size=20)))
+        if action == "insert":
+            data = data[:i] + piece + data[i:]
+        elif action == "delete":
+            data = data[:i] + data[j:]
+        elif action == "replace":
+            data = data[:i] + piece + data[j:]
+        elif action == "repeat":
+            data = data[:j] + data[i:j] * draw(st.integers(1, 3)) + data[j:]
+        elif action == "truncate":
+            data = data[:i]
+        else:
+            lines = data.splitlines(keepends=True)
+            if len(lines) > 2:
+                a, b = sorted(
+                    draw(st.lists(st.integers(0, len(lines) - 1), min_size=2, max_size=2))
+                )
+                lines[a], lines[b] = lines[b], lines[a]
+                data = b"".join(lines)
+    if not draw(st.integers(0, 6)):
+        text = data.decode("utf-8", errors="replace")
+        data = text.encode(
+            draw(st.sampled_from(["utf-16", "cp1252", "utf-8-sig"])), errors="replace"
+        )
+    return data
+
+
+def read_mangled(data: bytes, suffix: str, reader: Callable[[Path], Any]) -> Any:
+    path = SCRATCH / f"input{suffix}"
+    path.write_bytes(data)
+    result = attempt(reader, path)
+    if isinstance(result, Refused):
+        error = result.error
+        message = str(error)
+        assert str(path) in message or "<" in message, f"the file is not named: {message}"
+        if suffix == ".csv":
+            assert isinstance(error, InputError), f"{type(error).__name__}: {message}"
+            assert re.search(r"lines? \d+", message), f"no line number: {message}"
+        else:  # a TOML file: its line (syntax) or the key path of every problem
+            assert re.search(r"lines? \d+|: [\w\[\]().-]+: |\n  \S+: ", message), message
+    return result
+
+
+@budget(0.5)
+@given(mangled("fingertips"))
+def test_read_fingertips_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.read_fingertips)
+    if not isinstance(result, Refused):
+        for name in ("value", "lower_95", "upper_95", "count", "denominator"):
+            assert not np.isinf(result.columns[name]).any()
+        for problem in result.problems:
+            assert re.search(r"line \d+", problem)
+        result.records  # every kept row is a valid record
+    read_mangled(data, ".csv", lambda p: outcomes.read_fingertips(p, strict=True))
+
+
+@budget(0.5)
+@given(mangled("actuals"))
+def test_read_actuals_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.read_actuals)
+    if not isinstance(result, Refused):
+        for name in ("value", "lower", "upper", "count", "denominator"):
+            assert not np.isinf(getattr(result, name)).any()
+
+
+@budget(0.5)
+@given(mangled("baselines"))
+def test_read_baselines_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.read_baselines)
+    if not isinstance(result, Refused):
+        assert np.isfinite(result.value).all()
+
+
+@budget(0.5)
+@given(mangled("plan"))
+def test_load_plan_mangled(data: bytes) -> None:
+    read_mangled(data, ".toml", outcomes.load_plan)
+
+
+@budget(0.5)
+@given(mangled("framework"))
+def test_catalogue_load_file_mangled(data: bytes) -> None:
+    read_mangled(data, ".toml", catalogue.load_file)
+
+
+@budget(0.5)
+@given(
+    st.one_of(st.text(max_size=200), mangled("plan").map(lambda b: b.decode("utf-8", "replace")))
+)
+def test_parse_plan_and_catalogue_text(text: str) -> None:
+    attempt(outcomes.parse_plan, text)
+    attempt(catalogue.parse, text)
+    attempt(catalogue.parse, text, json=True)
+    attempt(catalogue.load, text)
+
+
+ROW_VALUE = st.one_of(
+    st.text(max_size=6), numbers(), st.none(), st.sampled_from(["..", "2014/15", "pyll", "x"])
+)
+ROWS = st.one_of(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "measure",
+                    "period",
+                    "value",
+                    "organisation",
+                    "lower",
+                    "upper",
+                    "count",
+                    "denominator",
+                    "name",
+                    "population",
+                    "Value",
+                    " Period ",
+                    "junk",
+                ]
+            ),
+            ROW_VALUE,
+            max_size=8,
+        ),
+        max_size=5,
+    ),
+    anything(),
+)
+
+
+@budget()
+@given(ROWS)
+def test_tables_from_rows(rows: Any) -> None:
+    for table in (ActualsTable, BaselinesTable):
+        result = attempt(table.from_rows, rows)
+        if isinstance(result, Refused) and isinstance(result.error, InputError):
+            assert re.search(r"line \d+|missing column|rows", str(result.error)), str(result.error)

@@ -82,7 +82,7 @@ def _columns(header: Sequence[str], source: str, required: Sequence[str]) -> dic
     missing = [c for c in required if c not in found]
     if missing:
         raise InputError(
-            f"{source}: missing column(s) {', '.join(repr(c) for c in missing)}; the header "
+            f"{source}: line 1: missing column(s) {', '.join(repr(c) for c in missing)}; the header "
             f"has {', '.join(repr(h) for h in header)}"
         )
     return found
@@ -147,7 +147,7 @@ def _csv_records(
     try:
         _, header = next(rows)
     except StopIteration:
-        raise InputError(f"{source}: the {what} is empty; it needs a header row") from None
+        raise InputError(f"{source}: line 1: the {what} is empty; it needs a header row") from None
     index = _columns(header, source, required)
     records = []
     for line, cells in rows:
@@ -163,8 +163,14 @@ def _csv_records(
 def _numbered(rows: Iterable[Mapping[str, object]]) -> list[tuple[int, dict[str, str]]]:
     """Rows given as dicts, numbered as the lines of a file with a header (the first is 2), with
     every cell as text (None and NaN as empty)."""
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InputError(f"rows must be a list of dicts (one per row), got {type(rows).__name__}")
     out = []
     for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise InputError(
+                f"line {i + 2}: a row must be a dict of column to value, got {type(row).__name__}"
+            )
         cells = {}
         for k, v in row.items():
             missing = v is None or (isinstance(v, float) and math.isnan(v))
@@ -245,6 +251,14 @@ class ActualsTable:
             problems.append(
                 f"{source}: line {columns['line'][i]}: lower {lo[i]!r} is above upper {hi[i]!r}"
             )
+        slack_lo, slack_hi = 1e-9 * np.abs(lo), 1e-9 * np.abs(hi)  # as scoring allows
+        # a NaN anywhere (a missing value or limit) compares False: not checked, not an error
+        outside = (lo <= hi) & ((value < lo - slack_lo) | (value > hi + slack_hi))
+        for i in np.flatnonzero(outside).tolist():
+            problems.append(
+                f"{source}: line {columns['line'][i]}: the actual {value[i]!r} lies outside its "
+                f"own confidence interval [{lo[i]!r}, {hi[i]!r}]"
+            )
         x, n = columns["count"], columns["denominator"]
         for i in np.flatnonzero((x < 0) | (n <= 0)).tolist():
             problems.append(
@@ -257,7 +271,6 @@ class ActualsTable:
         problems += _duplicates(keys, columns["line"], "actual", source)
         if problems:
             raise InputError(problem_report(source, problems), tuple(problems))
-        del value
         return cls(source=source, **columns)
 
     def measures(self) -> tuple[str, ...]:

@@ -11,7 +11,6 @@ for many (``baselines = "baselines.csv"``: one row per organisation and measure)
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +24,7 @@ from pydantic import (
 )
 
 from outcomes._fields import PolarityField
-from outcomes._files import read_text
+from outcomes._files import TOO_DEEP, deep_line, load_toml, read_text
 from outcomes._format import key_path, problem_report
 from outcomes.catalogue import (
     AmbitionsFramework,
@@ -207,12 +206,9 @@ def parse_plan(text: str, *, source: str = "<plan>", folder: str | Path | None =
     >>> plan.measures["pyll"].rule.rate
     -0.032
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{source}: not valid TOML: {error}", (f"{source}: {error}",)) from None
-    except RecursionError:
-        raise InputError(f"{source}: nested too deeply to be a plan file") from None
+    if not isinstance(text, str):
+        raise InputError(f"{source}: a plan must be given as TOML text, got {type(text).__name__}")
+    raw = load_toml(text, source, InputError)
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as error:
@@ -225,7 +221,7 @@ def parse_plan(text: str, *, source: str = "<plan>", folder: str | Path | None =
             problems.append(f"{where}: {msg}{shown}")
         raise InputError(problem_report(source, problems), tuple(dict.fromkeys(problems))) from None
     except RecursionError:
-        raise InputError(f"{source}: nested too deeply to be a plan file") from None
+        raise InputError(f"{source}: line {deep_line(text)}: {TOO_DEEP}") from None
     _check_catalogue(plan, source)
     if folder is not None:
         plan._folder = Path(folder)
