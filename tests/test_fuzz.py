@@ -19,6 +19,8 @@ workbooks) take a share of the profile's examples (:func:`budget`).
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import math
 import re
 import warnings
@@ -33,7 +35,7 @@ from hypothesis import strategies as st
 import outcomes
 from outcomes import catalogue, incentives, oversight, periods, rollup, stats, units
 from outcomes.errors import InputError, OutcomesError, OutcomesWarning
-from outcomes.io import ActualsTable, BaselinesTable
+from outcomes.io import ActualsTable, BaselinesTable, Column, Table, writers
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
 
@@ -1142,3 +1144,143 @@ def test_tables_from_rows(rows: Any) -> None:
         result = attempt(table.from_rows, rows)
         if isinstance(result, Refused) and isinstance(result.error, InputError):
             assert re.search(r"line \d+|missing column|rows", str(result.error)), str(result.error)
+
+
+# --------------------------------------------------------------------------------------------
+# writers: every output safe (formulas escaped, no non-finite numbers, valid files)
+# --------------------------------------------------------------------------------------------
+
+TEXT_CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "a|b", "a\nb", "£é", "\x1b", "'"]
+    ),
+)
+CELL_VALUE = st.one_of(
+    TEXT_CELL,
+    st.floats(),
+    st.sampled_from(ODD_FLOATS),
+    st.integers(-(10**20), 10**20),
+    st.just(10**400),
+    st.booleans(),
+    st.none(),
+    st.sampled_from([np.float64(1.5), np.int64(3), np.nan, [1], object()]),
+)
+COLUMN = st.builds(
+    Column,
+    st.one_of(TEXT_CELL, st.sampled_from([3, None])),
+    st.one_of(st.none(), st.integers(0, 4), st.sampled_from([-1, 400, "x"])),
+)
+
+
+@st.composite
+def tables(draw: Any) -> Table:
+    columns = tuple(draw(st.lists(COLUMN, min_size=0, max_size=4)))
+    width = len(columns)
+    row = st.lists(CELL_VALUE, min_size=width, max_size=width)
+    rows = draw(
+        st.one_of(st.lists(row, max_size=4), st.lists(st.lists(CELL_VALUE, max_size=5), max_size=2))
+    )
+    name = draw(
+        st.one_of(
+            st.sampled_from(["targets", "a/b", "x" * 40, "History", "'quoted'", "", "[1]", "\x00"]),
+            st.text(max_size=35),
+        )
+    )
+    return Table(name, columns, rows)
+
+
+def check_csv(text: str, table: Table) -> None:
+    import csv
+
+    records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    for record in records:
+        for cell in record:
+            assert cell.lower() not in ("inf", "-inf", "nan", "infinity"), record
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), f"formula in CSV: {cell!r}"
+            if cell.startswith("-"):  # a negative number, or escaped text
+                float(cell)
+
+
+def check_json(text: str) -> None:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in JSON")
+
+    json.loads(text, parse_constant=refuse)
+
+
+def check_markdown(text: str, table: Table) -> None:
+    if not table.columns:
+        assert text == ""
+        return
+    lines = text.split("\n")
+    assert len(lines) == len(table.rows) + 2, "a newline in a cell broke the table"
+    for line in lines:
+        bars = len(re.findall(r"(?<!\\)\|", line.replace("\\\\", "")))
+        assert bars == len(table.columns) + 1, line
+
+
+@budget()
+@given(tables())
+def test_text_writers(table: Table) -> None:
+    csv_text = attempt(writers.write_csv, table)
+    if not isinstance(csv_text, Refused):
+        check_csv(csv_text, table)
+    json_text = attempt(writers.write_json, table)
+    if not isinstance(json_text, Refused):
+        check_json(json_text)
+    markdown = attempt(writers.to_markdown, table)
+    if not isinstance(markdown, Refused):
+        check_markdown(markdown, table)
+    attempt(writers.render, table)
+    for fmt in ("table", "csv", "json", "md", "xlsx", "bogus"):
+        attempt(writers.render_tables, [table], fmt)
+    attempt(writers.render_tables, [], "csv")
+    attempt(writers.write_json, [table, table])
+
+
+@budget(0.3)
+@given(st.lists(tables(), min_size=1, max_size=3))
+def test_write_xlsx(tables_: list[Table]) -> None:
+    from openpyxl import load_workbook
+
+    path = SCRATCH / "out.xlsx"
+    result = attempt(writers.write_xlsx, tables_, path)
+    if isinstance(result, Refused):
+        return
+    book = load_workbook(path)
+    assert len(book.sheetnames) == len(tables_)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"a formula in {sheet.title}!{cell.coordinate}"
+                if isinstance(cell.value, float):
+                    assert math.isfinite(cell.value)
+
+
+@budget(0.5)
+@given(
+    st.one_of(
+        st.sampled_from(
+            ["out.csv", "OUT.CSV", "out.json", "out.md", "out.xlsx", "out.XLSX", "out.txt"]
+        ),
+        st.sampled_from(["out", "out.bogus", "-", "", "dir/", "nofolder/out.csv"]),
+        st.text(max_size=8),
+    ),
+    st.one_of(
+        st.none(),
+        st.sampled_from(["table", "csv", "json", "md", "xlsx"]),
+        st.sampled_from(WRONG_STRINGS),
+    ),
+)
+def test_format_for_and_write_tables(name: str, given_format: Any) -> None:
+    fmt = attempt(writers.format_for, name, given_format)
+    if isinstance(fmt, Refused) or name in ("-", ""):
+        return
+    table = Table("t", (Column("a", 1),), [(1.25,), (math.nan,)])
+    (SCRATCH / "formats").mkdir(exist_ok=True)
+    path = SCRATCH / "formats" / name
+    result = attempt(writers.write_tables, [table], path, fmt)
+    if not isinstance(result, Refused) and fmt in ("csv", "json"):
+        text = Path(result).read_text(encoding="utf-8-sig")
+        (check_csv if fmt == "csv" else lambda t, *_: check_json(t))(text, table)

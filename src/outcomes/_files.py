@@ -45,8 +45,8 @@ def read_text(
     Raises ``error`` (:class:`InputError` by default) naming the file and the line when it cannot
     be read or decoded, and which encodings were tried.
     """
-    if not isinstance(path, str | Path):
-        raise error(f"the {what} must be given as a path, got {type(path).__name__}")
+    if not isinstance(path, str | Path) or "\x00" in str(path):
+        raise error(f"the {what} must be given as a path, got {path!r:.60}")
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -86,7 +86,7 @@ def load_toml(text: str, source: str, error: type[OutcomesError]) -> Any:
 
     >>> load_toml("a = 1", "x.toml", InputError)
     {'a': 1}
-    >>> load_toml("a = 1\nb = ", "x.toml", InputError)
+    >>> load_toml("a = 1\\nb = ", "x.toml", InputError)
     Traceback (most recent call last):
     ...
     outcomes.errors.InputError: x.toml: line 2: not valid TOML: Invalid value (at end of document)
@@ -150,6 +150,8 @@ def write_atomic(
 
     Refuses to write over one of ``inputs`` (always) or over an existing file unless ``force``.
     """
+    if not isinstance(path, str | Path) or not str(path) or "\x00" in str(path):
+        raise OutputError(f"the output must be a file name, got {path!r:.60}")
     target = Path(path)
     for given in inputs:
         try:
@@ -159,12 +161,20 @@ def write_atomic(
             continue
     if target.exists() and not force:
         raise OutputError(f"{target}: exists; pass --force to overwrite it")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name")
     folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write there: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temp, target)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
