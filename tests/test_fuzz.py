@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import outcomes
-from outcomes import catalogue, incentives, oversight, periods, rollup, stats, units
+from outcomes import catalogue, frames, incentives, oversight, periods, rollup, stats, units
 from outcomes.errors import InputError, OutcomesError, OutcomesWarning
 from outcomes.io import ActualsTable, BaselinesTable, Column, Table, writers
 from outcomes.scoring import Score
@@ -1284,3 +1284,248 @@ def test_format_for_and_write_tables(name: str, given_format: Any) -> None:
     if not isinstance(result, Refused) and fmt in ("csv", "json"):
         text = Path(result).read_text(encoding="utf-8-sig")
         (check_csv if fmt == "csv" else lambda t, *_: check_json(t))(text, table)
+
+
+# --------------------------------------------------------------------------------------------
+# workflow: plans generated as TOML text, scored against generated actuals
+# --------------------------------------------------------------------------------------------
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as TOML (NaN and infinities are TOML floats too)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+        )
+    return json.dumps(str(value))
+
+
+TOML_NUMBER = st.one_of(
+    st.floats(min_value=0, max_value=3000),
+    st.sampled_from([math.nan, math.inf, -1.0, 0.0, 1e308, 150.0, 0.5]),
+    st.integers(-5, 10**6),
+    st.just(10**30),
+)
+VALID_RULES = st.one_of(
+    st.fixed_dictionaries({"name": st.just("percentage_change"), "rate": st.floats(-0.2, 0.1)}),
+    st.fixed_dictionaries({"name": st.just("hold")}),
+    st.fixed_dictionaries(
+        {
+            "name": st.just("to_target"),
+            "target": st.floats(0.1, 100),
+            "profile": st.sampled_from(["linear", "geometric", "front-loaded"]),
+        }
+    ),
+    st.fixed_dictionaries({"name": st.just("reach_national"), "national": st.floats(0, 100)}),
+    st.fixed_dictionaries(
+        {
+            "name": st.just("quantile_step"),
+            "peers": st.lists(st.floats(0, 100), min_size=5, max_size=8),
+            "quantiles": st.sampled_from([4, 5]),
+        }
+    ),
+)
+BAD_RULES = st.one_of(
+    st.fixed_dictionaries({"name": st.just("percentage_change"), "rate": TOML_NUMBER}),
+    st.fixed_dictionaries(
+        {"name": st.just("to_target"), "target": TOML_NUMBER, "profile": st.just("bogus")}
+    ),
+    st.fixed_dictionaries(
+        {"name": st.just("quantile_step"), "peers": st.lists(TOML_NUMBER, max_size=6)}
+    ),
+    st.fixed_dictionaries({"name": st.sampled_from(["two_phase", "bogus"]), "rate": TOML_NUMBER}),
+)
+
+
+@st.composite
+def plan_texts(draw: Any) -> str:
+    """Plan files: valid most of the time (so runs and scores are reached), with one kind of bad
+    value or another in about one in four."""
+    bad = draw(st.integers(0, 3)) == 0
+
+    def pick(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any]) -> Any:
+        return draw(st.one_of(valid, invalid) if bad else valid)
+
+    lines = [f"end = {toml_value(pick(st.sampled_from(['2015/16', '2016/17']), st.just('x')))}"]
+    if draw(st.booleans()):
+        lines.append('first = "2014/15"')
+    organisation = {
+        "code": pick(st.sampled_from(["99Z", "=1+1"]), st.just("")),
+        "name": "Fuzz CCG",
+        "population": pick(st.floats(0, 1e7), TOML_NUMBER),
+    }
+    lines.append(f"organisation = {toml_value(organisation)}")
+    n = pick(st.integers(1, 3), st.just(0))
+    for i in range(n):
+        key = draw(st.sampled_from(["pyll", "m", "=1+1", "a|b"])) + str(i)
+        measure: dict[str, Any] = {
+            "baseline": {
+                "value": pick(st.floats(0, 100), TOML_NUMBER),
+                "period": pick(st.sampled_from(["2013", "2013/14"]), st.just("x")),
+            },
+            "rule": pick(VALID_RULES, BAD_RULES),
+        }
+        if draw(st.booleans()):
+            measure["ambition"] = pick(st.integers(1, 6), st.integers(0, 8))
+        else:
+            measure["polarity"] = pick(st.sampled_from(["higher", "lower"]), st.just("sideways"))
+        optional = {
+            "unit": (
+                st.sampled_from(["percent", "per_100000", "count", "proportion"]),
+                st.just("furlongs"),
+            ),
+            "ndigits": (st.integers(0, 6), st.integers(-1, 8)),
+            "tolerance": (st.floats(0, 5), TOML_NUMBER),
+            "amber_progress": (st.floats(0, 1), TOML_NUMBER),
+            "quality_premium": (st.just("pyll"), st.just("bogus")),
+        }
+        for name, (valid, invalid) in optional.items():
+            if draw(st.booleans()):
+                measure[name] = pick(valid, invalid)
+        lines.append(f"[measures.{json.dumps(key)}]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in measure.items()]
+    if draw(st.booleans()):
+        lines.append("[quality_premium]")
+        lines.append(
+            f"achieved = {toml_value({'iapt': pick(st.sampled_from([True, 0.5]), st.just(2.0))})}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def check_plan_targets(targets: Any) -> None:
+    for key, t in targets.items():
+        check_trajectory(t)
+        check_trajectory(targets.published(key))
+    str(targets)
+    for table in targets.tables():
+        writers.write_csv(table)
+        writers.write_json(table)
+
+
+@budget(0.5)
+@given(plan_texts(), st.data())
+def test_plans_run_and_score(text: str, data: st.DataObject) -> None:
+    plan = attempt(outcomes.parse_plan, text)
+    if isinstance(plan, Refused):
+        return
+    targets = attempt(outcomes.run_plan, plan)
+    if isinstance(targets, Refused):
+        return
+    check_plan_targets(targets)
+    rows = []
+    for key, t in targets.items():
+        for p in t.periods:
+            if data.draw(st.integers(0, 3)):
+                rows.append(
+                    {
+                        "measure": key,
+                        "period": str(p),
+                        "value": data.draw(CELL),
+                        **data.draw(
+                            st.fixed_dictionaries(
+                                {},
+                                optional={
+                                    "lower": CELL,
+                                    "upper": CELL,
+                                    "count": CELL,
+                                    "denominator": CELL,
+                                },
+                            )
+                        ),
+                    }
+                )
+    if data.draw(st.integers(0, 4)) == 0:
+        rows.append(
+            data.draw(
+                st.sampled_from([{"measure": "bogus", "period": "2014/15", "value": 1}, *rows[:1]])
+            )
+        )
+    scores = attempt(outcomes.score_plan, plan, rows)
+    if isinstance(scores, Refused):
+        return
+    for s in scores.values():
+        check_score(s)
+    str(scores)
+    for table in scores.tables():
+        writers.write_csv(table)
+        writers.write_json(table)
+    check(attempt(outcomes.premium, plan, scores))
+
+
+@budget(0.5)
+@given(anything(), anything())
+def test_workflow_wrong_arguments(plan: Any, other: Any) -> None:
+    attempt(outcomes.run_plan, plan)
+    attempt(outcomes.run_plan, EXAMPLES / "illustrative-ccg.toml", baselines=other)
+    attempt(outcomes.run_plan, EXAMPLES / "illustrative-ccg.toml", peers=other)
+    attempt(outcomes.score_plan, EXAMPLES / "illustrative-ccg.toml", other)
+    attempt(outcomes.premium, EXAMPLES / "illustrative-ccg.toml", other)
+    attempt(outcomes.load_plan, other)
+
+
+FINGERTIPS = DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv"
+
+
+@budget(0.3)
+@given(
+    st.one_of(st.none(), st.integers(0, 10**5), st.just(93356)),
+    st.one_of(st.none(), st.sampled_from(["2017", "2016", "x"])),
+    st.one_of(st.none(), st.sampled_from(["County & UA", "x"])),
+    st.one_of(st.none(), st.sampled_from(["All ages", "x"])),
+)
+def test_select_peers(indicator: Any, period_: Any, area_type: Any, age: Any) -> None:
+    result = attempt(
+        outcomes.select_peers,
+        str(FINGERTIPS),
+        indicator=indicator,
+        period=period_,
+        area_type=area_type,
+        age=age,
+    )
+    if not isinstance(result, Refused):
+        finite(result.values)
+
+
+# --------------------------------------------------------------------------------------------
+# frames
+# --------------------------------------------------------------------------------------------
+
+
+@budget(0.5)
+@given(ROWS)
+def test_frames_from_data_frames(rows: Any) -> None:
+    import pandas as pd
+
+    try:
+        frame = pd.DataFrame(rows)
+    except Exception:  # pandas refuses the rows: nothing of ours to test
+        frame = rows
+    attempt(frames.actuals_from_frame, frame)
+    attempt(frames.baselines_from_frame, frame)
+
+
+@budget(0.5)
+@given(trajectories_to_score(), st.data())
+def test_frames_of_results(t: Trajectory, data: st.DataObject) -> None:
+    frame = frames.trajectory_frame(t)
+    assert np.isfinite(frame["target"]).all()
+    s = attempt(outcomes.score, t, data.draw(cells(t.values.shape)))
+    if isinstance(s, Score):
+        frame = frames.score_frame(s)
+        missing = frame["rag"] == "GREY"
+        assert not frame.loc[~missing, "actual"].isna().any()
+        assert frame.loc[missing, "actual"].isna().all()
+    attempt(frames.trajectory_frame, data.draw(anything()))
+    attempt(frames.score_frame, data.draw(anything()))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from outcomes._optional import require_pandas
+from outcomes.errors import InputError, ScoringError, TrajectoryError
 from outcomes.io.inputs import ActualsTable, BaselinesTable
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ def trajectory_frame(trajectory: Trajectory) -> Any:
     >>> trajectory_frame(hold([5.0, 6.0], start="2013/14", end="2015/16")).shape
     (4, 8)
     """
+    from outcomes.trajectory import Trajectory
+
+    if not isinstance(trajectory, Trajectory):
+        raise TrajectoryError(f"expected a Trajectory, got {type(trajectory).__name__}")
     t = trajectory
     labels = t.organisation_labels()
     names = list(t.organisation_names or [""] * len(labels))
@@ -90,6 +95,10 @@ def score_frame(score: Score) -> Any:
     actual, lower, upper, met, gap, progress, rag, verdict (and significance where scored
     against a benchmark). A missing actual is NaN beside its GREY / NOT_AVAILABLE marker.
     """
+    from outcomes.scoring import Score
+
+    if not isinstance(score, Score):
+        raise ScoringError(f"expected a Score, got {type(score).__name__}")
     pd = require_pandas()
     s = score
     labels = s.organisation_labels()
@@ -146,8 +155,10 @@ def fingertips_frame(data: FingertipsData) -> Any:
     >>> frame.shape, str(frame["Area Type"].dtype)
     ((852, 27), 'category')
     """
-    from outcomes.io.fingertips import FINGERTIPS_COLUMNS, NUMERIC
+    from outcomes.io.fingertips import FINGERTIPS_COLUMNS, NUMERIC, FingertipsData
 
+    if not isinstance(data, FingertipsData):
+        raise InputError(f"expected FingertipsData (read_fingertips), got {type(data).__name__}")
     pd = require_pandas()
     columns: dict[str, Any] = {}
     for label, name in FINGERTIPS_COLUMNS.items():
@@ -165,8 +176,6 @@ def fingertips_frame(data: FingertipsData) -> Any:
 def _rows(frame: Any, what: str) -> list[dict[str, object]]:
     pd = require_pandas()
     if not isinstance(frame, pd.DataFrame):
-        from outcomes.errors import InputError
-
         raise InputError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
     clean = frame.astype(object).where(frame.notna(), None)
     return [

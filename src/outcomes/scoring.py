@@ -19,7 +19,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray, as_float_array, as_number, check_choice
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    as_number,
+    check_choice,
+    check_finite_result,
+)
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes._format import format_table
 from outcomes.errors import ScoringError, UnitWarning
@@ -310,11 +316,12 @@ def _interval(
         hi = _to_shape(parse_values(upper, "upper"), shape, "upper")
         if (lo > hi).any():
             raise ScoringError("lower must be <= upper in every cell")
-        outside = (
-            available
-            & ~np.isnan(lo)
-            & ((actual < lo - 1e-9 * np.abs(lo)) | (actual > hi + 1e-9 * np.abs(hi)))
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            outside = (
+                available
+                & ~np.isnan(lo)
+                & ((actual < lo - 1e-9 * np.abs(lo)) | (actual > hi + 1e-9 * np.abs(hi)))
+            )
         if outside.any():
             i = tuple(int(x) for x in np.argwhere(outside)[0])
             raise ScoringError(
@@ -445,13 +452,20 @@ def score(
         gap = sign * (actual - target)
         met = available & (gap >= 0)
         planned = target - base
-        held = planned == 0
+        ratio = (actual - base) / np.where(planned == 0, 1.0, planned)
+        # a plan that holds the baseline, or whose planned change is so small that the ratio is
+        # not a number (a published target rounded onto a tiny baseline), is scored as a hold
+        held = (planned == 0) | ~np.isfinite(ratio)
         kept = sign * (actual - base) >= 0
-        progress = np.where(
-            held, np.where(kept, 1.0, 0.0), (actual - base) / np.where(held, 1.0, planned)
-        )
-    progress = np.where(available & np.isfinite(progress), progress, np.nan)
+        progress = np.where(held, np.where(kept, 1.0, 0.0), ratio)
+    progress = np.where(available, progress, np.nan)
     gap = np.where(available, gap, np.nan)
+    check_finite_result(
+        np.where(available, gap, 0.0),
+        "the gaps to target",
+        ScoringError,
+        "the actuals are too large",
+    )
     allowed = tolerance * np.abs(target) if tolerance_kind == "relative" else tolerance
     near = available & ~met & (gap >= -allowed)
     if amber_progress is not None:

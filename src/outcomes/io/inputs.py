@@ -251,9 +251,12 @@ class ActualsTable:
             problems.append(
                 f"{source}: line {columns['line'][i]}: lower {lo[i]!r} is above upper {hi[i]!r}"
             )
-        slack_lo, slack_hi = 1e-9 * np.abs(lo), 1e-9 * np.abs(hi)  # as scoring allows
-        # a NaN anywhere (a missing value or limit) compares False: not checked, not an error
-        outside = (lo <= hi) & ((value < lo - slack_lo) | (value > hi + slack_hi))
+        # a NaN anywhere (a missing value or limit) compares False: not checked, not an error;
+        # a relative slack of 1e-9 as scoring allows (infinite near the largest floats: harmless)
+        with np.errstate(over="ignore"):
+            outside = (lo <= hi) & (
+                (value < lo - 1e-9 * np.abs(lo)) | (value > hi + 1e-9 * np.abs(hi))
+            )
         for i in np.flatnonzero(outside).tolist():
             problems.append(
                 f"{source}: line {columns['line'][i]}: the actual {value[i]!r} lies outside its "

@@ -443,6 +443,11 @@ def premium(
     plan = _plan(plan)
     if plan.quality_premium is None:
         raise InputError("the plan has no [quality_premium] table")
+    if not isinstance(scores, Mapping) or not all(isinstance(s, Score) for s in scores.values()):
+        raise InputError(
+            f"scores must be score_plan's result (or a mapping of measure key to Score), got "
+            f"{type(scores).__name__}"
+        )
     qp_plan = plan.quality_premium
     scheme = load(qp_plan.scheme, QualityPremiumScheme)
     targets = scores.targets if isinstance(scores, PlanScores) else None
