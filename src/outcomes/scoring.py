@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import math
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -28,12 +27,12 @@ from outcomes._arrays import (
 )
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes._format import format_table
-from outcomes.errors import ScoringError, UnitWarning
+from outcomes.errors import ScoringError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
 from outcomes.stats.intervals import confidence_level, rate_ci, wilson
 from outcomes.trajectory import Trajectory
-from outcomes.units import check_values, is_missing, unit
+from outcomes.units import check_values, is_missing, unit, warn_fractions
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "parse_values", "score"]
 
@@ -363,15 +362,7 @@ def _check_units(trajectory: Trajectory, actual: FloatArray) -> None:
     if trajectory.unit is None:
         return
     check_values(actual, trajectory.unit, "actuals", error=ScoringError)
-    spec = unit(trajectory.unit)
-    shown = actual[~np.isnan(actual)]
-    if spec.kind == "percent" and shown.size and (shown <= 1).all() and (shown > 0).any():
-        warnings.warn(
-            f"every actual of {trajectory.measure or 'the measure'!s} is between 0 and 1 but "
-            f"its unit is % (0-100): were fractions given? (0.5% can be real)",
-            UnitWarning,
-            stacklevel=3,
-        )
+    warn_fractions(actual, trajectory.unit, "actuals", trajectory.measure)
 
 
 def score(

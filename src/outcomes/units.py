@@ -27,6 +27,7 @@ outcomes.errors.UnitError: cannot add 'per_100000' ([event] / [population]) and 
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomes._arrays import as_float_array, check_finite_result
-from outcomes.errors import OutcomesError, UnitError, close_matches
+from outcomes.errors import OutcomesError, UnitError, UnitWarning, close_matches
 
 __all__ = [
     "MISSING_MARKERS",
@@ -49,6 +50,7 @@ __all__ = [
     "registry",
     "unit",
     "unit_expression",
+    "warn_fractions",
 ]
 
 UnitKind = Literal[
@@ -272,6 +274,33 @@ def check_values(
         else:
             rule = f"must be between {u.lower:g} and {u.upper:g}"
         raise error(f"{field} {rule} for unit {unit_id!r} ({u.label}), got {first!r}")
+
+
+def warn_fractions(
+    values: npt.ArrayLike, unit_id: str | None, what: str, measure: str | None = None
+) -> None:
+    """A :class:`~outcomes.errors.UnitWarning` naming the measure when every value of a
+    percentage lies in [0, 1] (and one is above 0): fractions given for a percentage? Only a
+    warning, since 0.5% can be real. Missing values (NaN) are left out.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_fractions([0.42, 0.5], "percent", "actuals", "reablement")
+    >>> print(caught[0].message)
+    every one of the actuals of reablement is between 0 and 1 but its unit is % (0-100): were fractions given? (0.5% can be real)
+    """
+    if unit_id is None or unit(unit_id).kind != "percent":
+        return
+    array = as_float_array(values, what, error=UnitError, finite=False)
+    shown = array[~np.isnan(array)]
+    if shown.size and (shown <= 1).all() and (shown > 0).any():
+        warnings.warn(
+            f"every one of the {what} of {measure or 'the measure'} is between 0 and 1 but its "
+            "unit is % (0-100): were fractions given? (0.5% can be real)",
+            UnitWarning,
+            stacklevel=3,
+        )
 
 
 _DEFINITIONS = (

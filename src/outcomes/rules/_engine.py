@@ -22,11 +22,11 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomes._arrays import FloatArray, as_float_array, check_choice, check_finite_result
-from outcomes.errors import PeriodError, TrajectoryError, UnitError
+from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import CalendarYear, FinancialYear, Month, Period, Quarter, period
 from outcomes.polarity import Polarity
 from outcomes.trajectory import Rule, Trajectory
-from outcomes.units import check_values, unit
+from outcomes.units import check_values, unit, warn_fractions
 
 __all__ = [
     "PROFILES",
@@ -312,10 +312,8 @@ def make(
     values = np.broadcast_to(values, (*shape, len(periods)))
     check_finite_result(np.asarray(values), "the targets", TrajectoryError)
     if unit_id is not None:
-        try:
-            check_values(values, unit_id, "the targets", error=TrajectoryError)
-        except UnitError as error:  # pragma: no cover - check_values raises TrajectoryError
-            raise TrajectoryError(str(error)) from None
+        check_values(values, unit_id, "the targets", error=TrajectoryError)
+        warn_fractions(b, unit_id, "baselines", measure)
     return Trajectory.model_construct(
         baseline=np.broadcast_to(b, shape),
         start=start,
