@@ -57,7 +57,7 @@ Forward = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
 class RuleParameters(BaseModel):
     """Base of every rule's parameter model (the keys of ``rule = {...}`` in a plan file)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
