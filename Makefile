@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/outcomes demo --out out
+	$(BIN)/outcomes demo --out out --force
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks

@@ -6,16 +6,19 @@ it works without a screen. PNG or SVG by the file's suffix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from outcomes._files import write_atomic
+from outcomes.errors import OutputError
 from outcomes.polarity import Polarity
 from outcomes.trajectory import Trajectory
 
-__all__ = ["plot_plan", "plot_trajectory"]
+__all__ = ["CHART_FORMATS", "chart_format", "plot_plan", "plot_trajectory"]
 
 RAG_COLOURS = {"GREEN": "#1b7837", "AMBER": "#e08214", "RED": "#b2182b", "GREY": "#8c8c8c"}
 
@@ -89,15 +92,41 @@ def plot_trajectory(
     return ax
 
 
+#: Chart formats by file suffix (any case).
+CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def chart_format(path: str | Path) -> str:
+    """The chart format a file name asks for (``.png``, ``.svg``, ``.pdf``, any case).
+
+    >>> chart_format("ambitions.PNG")
+    'png'
+    >>> chart_format("ambitions.toml")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutputError: ambitions.toml: a chart is written as .png, .svg or .pdf, got '.toml'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in CHART_FORMATS:
+        raise OutputError(
+            f"{path}: a chart is written as .png, .svg or .pdf, got {suffix or '(no suffix)'!r}"
+        )
+    return CHART_FORMATS[suffix]
+
+
 def plot_plan(
     trajectories: Mapping[str, Trajectory],
     path: str | Path,
     *,
     scores: Mapping[str, Any] | None = None,
     title: str | None = None,
+    inputs: Iterable[str | Path] = (),
+    force: bool = True,
 ) -> Path:
     """A grid of trajectories (e.g. the seven ambitions of one organisation), saved to ``path``
-    (PNG or SVG by suffix). Returns the path."""
+    (PNG, SVG or PDF by suffix) through a temporary file, never over one of ``inputs`` (nor
+    over an existing file unless ``force``). Returns the path."""
+    fmt = chart_format(path)
     plt = _pyplot()
     n = len(trajectories)
     cols = 2 if n > 1 else 1
@@ -110,7 +139,7 @@ def plot_plan(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=110)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=110)
     plt.close(fig)
-    return out
+    return write_atomic(path, buffer.getvalue(), inputs=inputs, force=force)
