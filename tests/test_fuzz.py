@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -1542,3 +1543,178 @@ def test_frames_of_results(t: Trajectory, data: st.DataObject) -> None:
         assert frame.loc[missing, "actual"].isna().all()
     attempt(frames.trajectory_frame, data.draw(anything()))
     attempt(frames.score_frame, data.draw(anything()))
+
+
+# --------------------------------------------------------------------------------------------
+# the command line: any arguments give an exit status 0, 1 or 2, never a traceback; inputs
+# are never changed
+# --------------------------------------------------------------------------------------------
+
+CLI_FOLDER = SCRATCH / "cli"
+CLI_FOLDER.mkdir()
+for _item in EXAMPLES.iterdir():
+    (CLI_FOLDER / _item.name).write_bytes(_item.read_bytes())
+(CLI_FOLDER / "fingertips.csv").write_bytes(_head(FINGERTIPS, 60))
+(CLI_FOLDER / "garbage.csv").write_bytes(b"\xff\xfe\x00garbage")
+CLI_INPUTS = {p.name: p.read_bytes() for p in CLI_FOLDER.iterdir()}
+FILES = st.sampled_from([*sorted(CLI_INPUTS), "missing.csv", "out.csv", "out.XLSX", "-", "out"])
+OUTPUTS = st.sampled_from(
+    [
+        "out.csv",
+        "out.json",
+        "out.md",
+        "out.xlsx",
+        "OUT.XLSX",
+        "out.txt",
+        "-",
+        "out.bogus",
+        "out",
+        "illustrative-ccg.toml",
+        "illustrative-ccg-actuals.csv",
+        "nofolder/out.csv",
+    ]
+)
+OPTIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("-o"), OUTPUTS),
+        st.tuples(
+            st.just("--format"), st.sampled_from(["table", "csv", "json", "md", "xlsx", "yaml"])
+        ),
+        st.tuples(st.just("--no-bom")),
+        st.tuples(
+            st.just("--chart"),
+            st.sampled_from(["chart.png", "chart.svg", "chart.toml", "published-rows.csv"]),
+        ),
+        st.tuples(st.just("--baselines"), FILES),
+        st.tuples(st.just("--peers"), FILES),
+        st.tuples(st.just("--peers-period"), st.sampled_from(["2017", "x"])),
+        st.tuples(
+            st.just("--framework"), st.sampled_from(["nhsof-2014-15", "bcf-2015-16", "bogus"])
+        ),
+        st.tuples(st.just("--organisation"), st.sampled_from(["99Z", "99A", "x"])),
+        st.tuples(st.sampled_from(["--bogus", "--json", "--force", "-h"])),
+    ),
+    max_size=3,
+).map(lambda pairs: [part for pair in pairs for part in pair])
+COMMANDS = st.one_of(
+    st.tuples(st.just("plan"), FILES),
+    st.tuples(st.just("score"), FILES, FILES),
+    st.tuples(st.just("premium"), FILES, FILES),
+    st.tuples(st.just("audit"), FILES),
+    st.tuples(st.just("list"), st.sampled_from(["indicators", "bcf", "qof", "bogus"])),
+    st.tuples(
+        st.just("show"),
+        st.sampled_from(["nhsof-2014-15", "qof-2024-25", "bogus"]),
+        st.sampled_from(["1a", "x"]),
+    ),
+    st.tuples(st.sampled_from(["frameworks", "rules", "schema", "bogus", ""])),
+    st.tuples(st.just("schema"), st.sampled_from(["Plan", "Trajectory", "x"])),
+)
+PLAN_ARGS = st.one_of(
+    st.tuples(st.just("plan"), st.sampled_from(["illustrative-ccg.toml", "illustrative-icb.toml"])),
+    st.tuples(
+        st.just("score"), st.just("illustrative-ccg.toml"), st.just("illustrative-ccg-actuals.csv")
+    ),
+)
+
+
+@budget(0.25)
+@given(st.one_of(COMMANDS, PLAN_ARGS), OPTIONS)
+def test_cli(command: tuple[str, ...], options: list[str]) -> None:
+    from outcomes.cli import main
+
+    argv = [part for part in command if part] + options
+    out, err = io.StringIO(), io.StringIO()
+    cwd = Path.cwd()
+    try:
+        __import__("os").chdir(CLI_FOLDER)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), strict_warnings():
+            code = main(argv)
+    finally:
+        __import__("os").chdir(cwd)
+    assert code in (0, 1, 2), (argv, code)
+    assert "Traceback" not in err.getvalue()
+    if code:
+        assert err.getvalue().strip(), f"exit {code} without a message: {argv}"
+    for name, data in CLI_INPUTS.items():
+        assert (CLI_FOLDER / name).read_bytes() == data, f"{name} was overwritten by {argv}"
+    for written in CLI_FOLDER.glob("out.*"):
+        if written.suffix.lower() == ".json":
+            check_json(written.read_text(encoding="utf-8"))
+        written.unlink()
+
+
+# --------------------------------------------------------------------------------------------
+# outcomes.audit: fuzzed, not fixed here (the lead is rewriting it); the failures found are
+# listed in the issue-12 report. Non-strict xfail so that the suite runs in CI meanwhile.
+# --------------------------------------------------------------------------------------------
+
+AUDIT_PENDING = pytest.mark.xfail(
+    reason="outcomes.audit is being rewritten (issue 12 report lists the failures)", strict=False
+)
+PRINTED = st.one_of(
+    st.floats(min_value=0, max_value=3000),
+    numbers(),
+    st.sampled_from(["..", "1,234.5", "x", "", None]),
+)
+
+
+@AUDIT_PENDING
+@budget()
+@given(
+    mostly(st.lists(PRINTED, min_size=2, max_size=5), anything()),
+    mostly(positive(), anything()),
+    mostly(st.sampled_from(["2012", "2013/14"]), PERIODS),
+    mostly(
+        st.just(["2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]),
+        st.lists(PERIODS, max_size=5),
+    ),
+    st.one_of(st.none(), st.integers(-1, 14), st.just(400), wrong()),
+    st.one_of(st.none(), POLARITIES),
+)
+def test_audit(values: Any, baseline: Any, start: Any, labels: Any, ndigits: Any, pol: Any) -> None:
+    report = attempt(
+        outcomes.audit,
+        values,
+        baseline=baseline,
+        start=start,
+        periods=labels,
+        ndigits=ndigits,
+        polarity=pol,
+    )
+    if not isinstance(report, Refused):
+        str(report)
+        report.model_dump_json()
+        if report.best is not None:
+            finite(report.best.predicted, "predicted")
+
+
+@AUDIT_PENDING
+@budget(0.5)
+@given(mangled("published"))
+def test_audit_table_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.audit_table)
+    if not isinstance(result, Refused):
+        for report in result:
+            str(report)
+            if not report.audited:
+                assert re.search(r"line \d+", report.reason or ""), report.reason
+
+
+@AUDIT_PENDING
+@budget()
+@given(
+    st.one_of(
+        st.lists(
+            st.dictionaries(
+                st.sampled_from(["values", "baseline", "start", "periods", "x"]),
+                anything(),
+                max_size=5,
+            ),
+            max_size=3,
+        ),
+        anything(),
+    )
+)
+def test_audit_table_rows(rows: Any) -> None:
+    attempt(outcomes.audit_table, rows)

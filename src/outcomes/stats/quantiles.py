@@ -24,7 +24,7 @@ from outcomes._arrays import (
     check_finite_result,
     check_ndigits,
 )
-from outcomes.errors import OutcomesError, TrajectoryError
+from outcomes.errors import OutcomesError, OutcomesWarning, TrajectoryError
 from outcomes.polarity import Polarity
 
 __all__ = [
@@ -56,8 +56,9 @@ QUANTILE_METHODS: dict[str, str] = {
 }
 
 
-class QuantileWarning(UserWarning):
-    """Some values could not be given a quantile (missing, or their group is too small)."""
+class QuantileWarning(OutcomesWarning):
+    """Some values could not be given a quantile (missing, or their group is too small); they
+    get NaN, counted in the message, and nothing is dropped."""
 
 
 def _check_quantiles(quantiles: int, error: type[OutcomesError]) -> int:
