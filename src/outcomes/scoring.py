@@ -324,8 +324,8 @@ def _interval(
         if outside.any():
             i = tuple(int(x) for x in np.argwhere(outside)[0])
             raise ScoringError(
-                f"an actual lies outside its own confidence interval: actual {actual[i]!r}, "
-                f"interval [{lo[i]!r}, {hi[i]!r}] (at index {i}, period "
+                f"an actual lies outside its own confidence interval: actual {float(actual[i])!r}, "
+                f"interval [{float(lo[i])!r}, {float(hi[i])!r}] (at index {i}, period "
                 f"{trajectory.periods[i[-1]]})"
             )
         return lo, hi, "given"

@@ -249,7 +249,7 @@ class ActualsTable:
         lo, hi, value = columns["lower"], columns["upper"], columns["value"]
         for i in np.flatnonzero(lo > hi).tolist():
             problems.append(
-                f"{source}: line {columns['line'][i]}: lower {lo[i]!r} is above upper {hi[i]!r}"
+                f"{source}: line {columns['line'][i]}: lower {float(lo[i])!r} is above upper {float(hi[i])!r}"
             )
         # a NaN anywhere (a missing value or limit) compares False: not checked, not an error;
         # a relative slack of 1e-9 as scoring allows (infinite near the largest floats: harmless)
@@ -259,14 +259,14 @@ class ActualsTable:
             )
         for i in np.flatnonzero(outside).tolist():
             problems.append(
-                f"{source}: line {columns['line'][i]}: the actual {value[i]!r} lies outside its "
-                f"own confidence interval [{lo[i]!r}, {hi[i]!r}]"
+                f"{source}: line {columns['line'][i]}: the actual {float(value[i])!r} lies outside its "
+                f"own confidence interval [{float(lo[i])!r}, {float(hi[i])!r}]"
             )
         x, n = columns["count"], columns["denominator"]
         for i in np.flatnonzero((x < 0) | (n <= 0)).tolist():
             problems.append(
                 f"{source}: line {columns['line'][i]}: count must be >= 0 and denominator > 0, "
-                f"got {x[i]!r} and {n[i]!r}"
+                f"got {float(x[i])!r} and {float(n[i])!r}"
             )
         keys = list(
             zip(columns["organisation"], columns["measure"], columns["period"], strict=True)
@@ -394,7 +394,7 @@ class BaselinesTable:
             problems.append(f"{source}: line {line[i]}: the baseline value is missing")
         for i in np.flatnonzero(columns["value"] < 0).tolist():
             problems.append(
-                f"{source}: line {line[i]}: baseline must be >= 0, got {columns['value'][i]!r}"
+                f"{source}: line {line[i]}: baseline must be >= 0, got {float(columns['value'][i])!r}"
             )
         for i in np.flatnonzero(columns["population"] < 0).tolist():
             problems.append(f"{source}: line {line[i]}: population must be >= 0")
