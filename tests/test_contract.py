@@ -137,7 +137,7 @@ def test_unknown_strings_anywhere() -> None:
 def test_overflow_is_an_error(call: Any) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no numpy RuntimeWarning on the way either
-        with pytest.raises(outcomes.OutcomesError, match="overflow|too large|not finite"):
+        with pytest.raises(outcomes.OutcomesError, match=r"overflow|too large|not finite"):
             call()
 
 
@@ -227,7 +227,7 @@ def test_actuals_files(tmp_path: Path) -> None:
         "measure,period,value,lower,upper\npyll,2014/15\npyll,2015/16,,,\npyll,2016/17,5,6,7\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match="line 4: the actual 5.0 lies outside its own"):
+    with pytest.raises(InputError, match=r"line 4: the actual 5\.0 lies outside its own"):
         read_actuals(path)
     path.write_text("measure,period,value\npyll,2014/15\npyll,2015/16,\n", encoding="utf-8")
     table = read_actuals(path)  # short rows and empty cells are missing values

@@ -4,7 +4,7 @@ add the parts of a composite measure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -77,19 +77,15 @@ def as_trajectories(items: object, what: str) -> list[Trajectory]:
     ...
     outcomes.errors.TrajectoryError: part 0 must be a Trajectory, got float: 1.0
     """
-    if isinstance(items, Trajectory | str | bytes):
+    if isinstance(items, Trajectory | str | bytes) or not isinstance(items, Iterable):
         raise TrajectoryError(f"{what}s must be a sequence of trajectories, got {items!r:.80}")
-    try:
-        listed = list(items)  # type: ignore[call-overload]
-    except TypeError:
-        raise TrajectoryError(
-            f"{what}s must be a sequence of trajectories, got {type(items).__name__}"
-        ) from None
-    for i, item in enumerate(listed):
+    listed: list[Trajectory] = []
+    for i, item in enumerate(items):
         if not isinstance(item, Trajectory):
             raise TrajectoryError(
                 f"{what} {i} must be a Trajectory, got {type(item).__name__}: {item!r:.60}"
             )
+        listed.append(item)
     return listed
 
 
