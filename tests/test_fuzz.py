@@ -1068,6 +1068,7 @@ def test_read_fingertips_mangled(data: bytes) -> None:
         for problem in result.problems:
             assert re.search(r"line \d+", problem)
         assert len(result.records) == len(result)  # every kept row is a valid record
+        assert len(result.to_frame()) == len(result)
     read_mangled(data, ".csv", lambda p: outcomes.read_fingertips(p, strict=True))
 
 
@@ -1719,3 +1720,44 @@ def test_audit_table_mangled(data: bytes) -> None:
 )
 def test_audit_table_rows(rows: Any) -> None:
     attempt(outcomes.audit_table, rows)
+
+
+# --------------------------------------------------------------------------------------------
+# the registry and the catalogue's lookups
+# --------------------------------------------------------------------------------------------
+
+
+@budget()
+@given(
+    mostly(st.sampled_from(outcomes.rules.names()), anything()),
+    BASELINES,
+    st.dictionaries(
+        st.sampled_from(
+            ["rate", "target", "national", "peers", "profile", "compound", "bogus", "start"]
+        ),
+        anything(),
+        max_size=3,
+    ),
+    spans(),
+)
+def test_registry_calls(name: Any, b: Any, parameters: Any, span: Any) -> None:
+    spec = attempt(outcomes.rules.get, name)
+    if not isinstance(spec, Refused):
+        check(attempt(spec.call, b, parameters, **span))
+
+
+@budget()
+@given(
+    st.one_of(
+        st.sampled_from(
+            ["planning-2025-26/ae-4-hour", "planning-2025-26/x", "nhsof-2014-15/1a", "/", ""]
+        ),
+        anything(),
+    )
+)
+def test_catalogue_lookups(reference: Any) -> None:
+    attempt(catalogue.find_objective, reference)
+    attempt(catalogue.load, reference)
+    framework = catalogue.load("nhsof-2014-15")
+    attempt(framework.entry, reference)
+    attempt(framework.indicator, reference)

@@ -146,6 +146,8 @@ def load(framework_id: str, kind: type[F] | None = None) -> Framework:
     With ``kind`` (a model class such as :class:`NHSOutcomesFramework`), the edition must be of
     that kind, and type checkers know the precise type of the result.
     """
+    if not isinstance(framework_id, str):
+        raise UnknownCodeError("framework", framework_id, available())
     framework = _load(framework_id)
     if kind is not None and not isinstance(framework, kind):
         raise FrameworkError(
