@@ -285,3 +285,27 @@ def test_sheet_names_are_made_valid(tmp_path: Path) -> None:
         write_xlsx([Table("t", (Column("a"),), [("x" * 40_000,)])], tmp_path / "long.xlsx")
     write_xlsx([Table("t", (Column("a"),), [("bell\x07",)])], tmp_path / "control.xlsx")
     assert load_workbook(tmp_path / "control.xlsx")["t"]["A2"].value == "bell\ufffd"
+
+
+def test_counts_above_their_denominator_for_a_share(tmp_path: Path) -> None:
+    plan = (ROOT / "examples/illustrative-ccg.toml").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="measures.reablement.baseline.count: .*count 600.0"):
+        outcomes.parse_plan(
+            plan.replace("count = 392, denominator = 500", "count = 600, denominator = 500")
+        )
+    for name in ("illustrative-icb.toml",):
+        (tmp_path / name).write_text((ROOT / "examples" / name).read_text(), encoding="utf-8")
+    baselines = (ROOT / "examples/illustrative-icb-baselines.csv").read_text(encoding="utf-8")
+    assert ",392,500" in baselines
+    (tmp_path / "illustrative-icb-baselines.csv").write_text(
+        baselines.replace(",392,500", ",600,500")
+    )
+    with pytest.raises(InputError, match=r"line 4, measure 'reablement': count 600\.0 is above"):
+        outcomes.run_plan(tmp_path / "illustrative-icb.toml")
+    # a rate of repeat events may exceed its population
+    outcomes.score(
+        outcomes.hold(50.0, **SPAN, unit="per_100", polarity="lower"),
+        [50.0, 50.0],
+        count=[60, 50],
+        denominator=[50, 100],
+    )

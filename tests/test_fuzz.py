@@ -963,9 +963,16 @@ REAL_FILES: dict[str, list[bytes]] = {
     "fingertips": [
         _head(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv", 40),
         (DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv").read_bytes()[-3000:],
+        _head(DATA / "pyll_ccg_2012_2014_person.csv", 20),  # real files of another layout
     ],
-    "actuals": [(EXAMPLES / "illustrative-ccg-actuals.csv").read_bytes()],
-    "baselines": [(EXAMPLES / "illustrative-icb-baselines.csv").read_bytes()],
+    "actuals": [
+        (EXAMPLES / "illustrative-ccg-actuals.csv").read_bytes(),
+        _head(DATA / "ascof_2a2_care_home_admissions_65plus_trafford_peers_2014_2024.csv", 20),
+    ],
+    "baselines": [
+        (EXAMPLES / "illustrative-icb-baselines.csv").read_bytes(),
+        _head(DATA / "ascof_2b1_home_91_days_after_reablement_greater_manchester_2010_2018.csv", 20),
+    ],
     "plan": [
         (EXAMPLES / name).read_bytes()
         for name in ("illustrative-ccg.toml", "illustrative-hwb.toml")

@@ -42,6 +42,7 @@ __all__ = [
     "UNITS",
     "Unit",
     "UnitKind",
+    "check_counts",
     "check_values",
     "convert",
     "describe",
@@ -274,6 +275,44 @@ def check_values(
         else:
             rule = f"must be between {u.lower:g} and {u.upper:g}"
         raise error(f"{field} {rule} for unit {unit_id!r} ({u.label}), got {first!r}")
+
+
+def check_counts(
+    count: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    unit_id: str | None,
+    field: str,
+    *,
+    error: type[OutcomesError] = UnitError,
+) -> None:
+    """Raise ``error`` when a count is above its denominator for a share of a population (a
+    proportion or a percentage); a rate of repeat events may exceed its population, so rates
+    pass. Missing values (NaN) pass.
+
+    >>> check_counts([392, 40], [500, 50], "percent", "baseline")
+    >>> check_counts(600, 500, "percent", "baseline")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.UnitError: baseline: count 600.0 is above its denominator 500.0, but unit 'percent' (%) is a share of a population
+    >>> check_counts(600, 500, "per_100000", "baseline")
+    """
+    if unit_id is None or unit(unit_id).kind not in ("percent", "proportion"):
+        return
+    x = as_float_array(count, f"{field} count", error=error, finite=False)
+    n = as_float_array(denominator, f"{field} denominator", error=error, finite=False)
+    try:
+        above = np.asarray(x > n)
+    except ValueError:
+        raise error(
+            f"shapes do not match: {field} count has shape {x.shape}, denominator {n.shape}"
+        ) from None
+    if above.any():
+        i = tuple(int(v) for v in np.argwhere(above)[0]) if above.ndim else ()
+        xx, nn = np.broadcast_to(x, above.shape)[i], np.broadcast_to(n, above.shape)[i]
+        raise error(
+            f"{field}: count {float(xx)!r} is above its denominator {float(nn)!r}, but unit "
+            f"{unit_id!r} ({unit(unit_id).label}) is a share of a population"
+        )
 
 
 def warn_fractions(

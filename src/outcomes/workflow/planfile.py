@@ -37,7 +37,7 @@ from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
 from outcomes.rules import get, plan_rule_type
-from outcomes.units import UNITS, unit
+from outcomes.units import UNITS, check_counts, check_values, unit
 
 __all__ = [
     "Baseline",
@@ -267,11 +267,14 @@ def _check_catalogue(plan: Plan, source: str) -> None:
             )
         if m.baseline is not None and unit_id is not None:
             try:
-                from outcomes.units import check_values
-
                 check_values(m.baseline.value, unit_id, "baseline")
             except OutcomesError as error:
                 problems.append(f"measures.{key}.baseline.value: {error}")
+            if m.baseline.count is not None and m.baseline.denominator is not None:
+                try:
+                    check_counts(m.baseline.count, m.baseline.denominator, unit_id, "baseline")
+                except OutcomesError as error:
+                    problems.append(f"measures.{key}.baseline.count: {error}")
     if plan.quality_premium is not None:
         try:
             qp = load(plan.quality_premium.scheme, QualityPremiumScheme)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._format import format_table
+from outcomes._format import format_table, problem_report
 from outcomes.catalogue import QualityPremiumScheme, load
 from outcomes.errors import InputError, OutcomesError
 from outcomes.incentives import PremiumResult, quality_premium
@@ -22,6 +22,7 @@ from outcomes.periods import Period
 from outcomes.rules import get
 from outcomes.scoring import Score, score
 from outcomes.trajectory import Trajectory
+from outcomes.units import check_counts
 from outcomes.workflow.peers import PeerSet, select_peers
 from outcomes.workflow.planfile import MeasurePlan, PeerSelection, Plan, describe_measure, load_plan
 
@@ -241,6 +242,21 @@ def _peer_set(
     return cache[cache_key]
 
 
+def _check_baseline_counts(
+    source: str, key: str, rows: Mapping[str, Any], unit_id: str | None
+) -> None:
+    """A baselines table's counts within their denominators for a share of a population, each
+    problem with its line."""
+    problems = []
+    for line, x, n in zip(rows["lines"], rows["count"], rows["denominator"], strict=True):
+        try:
+            check_counts(x, n, unit_id, f"{source}: line {line}, measure {key!r}", error=InputError)
+        except InputError as error:
+            problems.append(str(error))
+    if problems:
+        raise InputError(problem_report(source, problems), tuple(problems))
+
+
 def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None) -> PlanTargets:
     """Every measure's trajectory for every organisation of a plan.
 
@@ -309,6 +325,7 @@ def run_plan(plan: PlanLike, *, baselines: object = None, peers: PeersArg = None
             rows = table.for_measure(key, codes)
             baseline: Any = rows["value"]
             start: Any = rows["period"]
+            _check_baseline_counts(table.source, key, rows, unit_id)
         else:
             assert m.baseline is not None
             baseline = np.array([m.baseline.value])
