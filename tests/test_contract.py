@@ -289,7 +289,7 @@ def test_sheet_names_are_made_valid(tmp_path: Path) -> None:
 
 def test_counts_above_their_denominator_for_a_share(tmp_path: Path) -> None:
     plan = (ROOT / "examples/illustrative-ccg.toml").read_text(encoding="utf-8")
-    with pytest.raises(InputError, match="measures.reablement.baseline.count: .*count 600.0"):
+    with pytest.raises(InputError, match=r"measures\.reablement\.baseline\.count: .*count 600\.0"):
         outcomes.parse_plan(
             plan.replace("count = 392, denominator = 500", "count = 600, denominator = 500")
         )
