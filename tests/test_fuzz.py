@@ -971,7 +971,9 @@ REAL_FILES: dict[str, list[bytes]] = {
     ],
     "baselines": [
         (EXAMPLES / "illustrative-icb-baselines.csv").read_bytes(),
-        _head(DATA / "ascof_2b1_home_91_days_after_reablement_greater_manchester_2010_2018.csv", 20),
+        _head(
+            DATA / "ascof_2b1_home_91_days_after_reablement_greater_manchester_2010_2018.csv", 20
+        ),
     ],
     "plan": [
         (EXAMPLES / name).read_bytes()
