@@ -190,7 +190,9 @@ def _text(value: Cell, column: Column) -> str:
     if isinstance(value, float):
         if column.ndigits is not None:
             return f"{value:.{column.ndigits}f}"
-        return f"{value:.10g}"
+        text = f"{value:.10g}"
+        # ten digits round the largest floats up past the largest float: write those in full
+        return text if math.isfinite(float(text)) else repr(value)
     return str(value)
 
 
