@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import math
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -1635,32 +1636,37 @@ def test_cli(command: tuple[str, ...], options: list[str]) -> None:
     from outcomes.cli import main
 
     argv = [part for part in command if part] + options
+    # the command's inputs: its file arguments, and the baselines file the ICB plan names
+    output_at = {i + 1 for i, a in enumerate(argv) if a in ("-o", "--chart")}
+    inputs = {a for i, a in enumerate(argv) if a in CLI_INPUTS and i not in output_at}
+    if "illustrative-icb.toml" in inputs:
+        inputs.add("illustrative-icb-baselines.csv")
     out, err = io.StringIO(), io.StringIO()
     cwd = Path.cwd()
+    changed: list[str] = []
     try:
-        __import__("os").chdir(CLI_FOLDER)
+        os.chdir(CLI_FOLDER)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), strict_warnings():
             code = main(argv)
-    finally:
-        __import__("os").chdir(cwd)
+    finally:  # whatever happened, put the folder back as it was for the next example
+        os.chdir(cwd)
+        for name, data in CLI_INPUTS.items():
+            if (CLI_FOLDER / name).read_bytes() != data:
+                changed.append(name)
+                (CLI_FOLDER / name).write_bytes(data)  # an output over an example: allowed
+        written = {p.name: p.read_bytes() for p in CLI_FOLDER.glob("out.*")}
+        for name in written:
+            (CLI_FOLDER / name).unlink()
+    assert not inputs & set(changed), (
+        f"the inputs {inputs & set(changed)} were overwritten by {argv}"
+    )
     assert code in (0, 1, 2), (argv, code)
     assert "Traceback" not in err.getvalue()
     if code:
         assert err.getvalue().strip(), f"exit {code} without a message: {argv}"
-    # the command's inputs: its file arguments, and the baselines file the ICB plan names
-    inputs = {a for a in argv if a in CLI_INPUTS}
-    if "illustrative-icb.toml" in inputs:
-        inputs.add("illustrative-icb-baselines.csv")
-    for name, data in CLI_INPUTS.items():
-        now = (CLI_FOLDER / name).read_bytes()
-        if name in inputs:
-            assert now == data, f"the input {name} was overwritten by {argv}"
-        if now != data:  # an output over another example file (allowed): put it back
-            (CLI_FOLDER / name).write_bytes(data)
-    for written in CLI_FOLDER.glob("out.*"):
-        if written.suffix.lower() == ".json":
-            check_json(written.read_text(encoding="utf-8"))
-        written.unlink()
+    for name, data in written.items():
+        if name.lower().endswith(".json"):
+            check_json(data.decode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
