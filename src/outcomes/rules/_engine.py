@@ -260,13 +260,18 @@ def path(
             raise TrajectoryError(
                 "profile 'geometric' needs a baseline and target above zero; use 'linear'"
             )
-        values = bb * (tt / bb) ** x
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = bb * (tt / bb) ** x
+            # a ratio too large for a float (a tiny baseline): the same path in logarithms
+            logs = np.exp(np.log(bb) * (1.0 - x) + np.log(tt) * x)
+        values = np.where(np.isfinite(values), values, logs)
     else:
         if isinstance(profile, str):
             s = cumulative_share(profile, x)
         else:
             s = explicit_shares(profile, k.shape[0])
-        values = bb + (tt - bb) * s
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = bb + (tt - bb) * s
     values = np.array(
         np.broadcast_to(values, (*np.broadcast_shapes(b.shape, target.shape), k.size))
     )

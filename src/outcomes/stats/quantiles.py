@@ -148,7 +148,7 @@ def quantile_categories(
             f"bounds must be [min, ..., max] with at least 2 values along the last axis, got "
             f"shape {edges.shape}"
         )
-    if (np.diff(edges, axis=-1) < 0).any():
+    if (edges[..., 1:] < edges[..., :-1]).any():
         raise TrajectoryError("bounds must not decrease along the last axis")
     k = edges.shape[-1] - 1
     inner = edges[..., 1:-1]
