@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: venv demo test lint typecheck unit bench docs clean
+.PHONY: venv demo test lint typecheck unit fuzz bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/outcomes demo --out out
+	$(BIN)/outcomes demo --out out --force
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks
@@ -28,6 +28,10 @@ unit: venv
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit
+
+# The fuzz suite with the long hypothesis profile (`make test` runs it with the modest "ci" one).
+fuzz: venv
+	OUTCOMES_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py --durations=10
 
 bench: venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check PHStatsMethods

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 DATA = Path(__file__).parent / "data"
 
+# Hypothesis budgets, chosen by OUTCOMES_HYPOTHESIS_PROFILE: "ci" (default, modest: `make test`)
+# or "fuzz" (long: `make fuzz`, which runs tests/test_fuzz.py only).
 settings.register_profile("ci", max_examples=60, deadline=None)
-settings.load_profile("ci")
+settings.register_profile(
+    "fuzz",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("OUTCOMES_HYPOTHESIS_PROFILE", "ci"))
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

@@ -629,8 +629,10 @@ def test_fuzz_reach_objective_on_sound_input(
 ) -> None:
     bound = {"percent": 100.0, "proportion": 1.0}.get(catalogue.find_objective(objective).unit)
     baseline = np.asarray(shares) * (bound or 1e5)
-    if profile == "geometric" and (baseline == 0).any():
-        with pytest.raises(TrajectoryError, match="geometric"):  # no percentage steps from 0
+    goal = np.asarray(catalogue.find_objective(objective).organisation_target(baseline))
+    if profile == "geometric" and ((baseline == 0) | (goal == 0)).any():
+        # no percentage steps from or to zero
+        with pytest.raises(TrajectoryError, match="geometric"):
             reach_objective(baseline, objective, start=start, end=start.shift(months),
                             profile=profile, seasonal=seasonal)  # fmt: skip
         return

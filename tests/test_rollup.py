@@ -37,7 +37,7 @@ def test_cannot_combine() -> None:
     with pytest.raises(TrajectoryError, match="periods"):
         roll_up([a, hold(1.0, start="2013/14", end="2016/17", unit="per_100000")], [1, 1])
     with pytest.raises(TrajectoryError, match="unit"):
-        roll_up([a, hold(1.0, start="2013/14", end="2015/16", unit="percent")], [1, 1])
+        roll_up([a, hold(10.0, start="2013/14", end="2015/16", unit="percent")], [1, 1])
     with pytest.raises(TrajectoryError, match="populations must be >= 0"):
         roll_up([a, a], [1, -1])
     with pytest.raises(TrajectoryError, match="one value per member"):

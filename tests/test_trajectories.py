@@ -190,7 +190,7 @@ def test_composite_of_the_four_admission_rates() -> None:
     np.testing.assert_allclose(total.values, 2700.0 * 0.97 ** np.arange(1, 6))
     assert total.rule.name == "composite"
     with pytest.raises(TrajectoryError, match="unit"):
-        composite([parts[0], hold(1.0, start="2013/14", end="2018/19", unit="percent")])
+        composite([parts[0], hold(10.0, start="2013/14", end="2018/19", unit="percent")])
 
 
 # ---------------------------------------------------------------- the Trajectory container

@@ -11,17 +11,20 @@ through :func:`scalar_or_array` (a 0-d result is a Python float) after
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from outcomes.errors import OutcomesError
+from outcomes.errors import OutcomesError, close_matches
 
 __all__ = [
     "FloatArray",
     "as_float_array",
+    "as_number",
     "broadcast",
+    "check_choice",
     "check_finite_result",
     "check_ndigits",
     "round_half_up",
@@ -81,6 +84,51 @@ def as_float_array(
     return array
 
 
+def as_number(
+    value: object,
+    name: str,
+    *,
+    error: type[OutcomesError],
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+) -> float:
+    """One finite real number (not a bool, not text, not an array) within the given bounds.
+
+    ``minimum``/``maximum`` are inclusive, ``above`` exclusive; ``error`` names ``name`` and the
+    value.
+
+    >>> as_number(0.5, "tolerance", error=OutcomesError, minimum=0)
+    0.5
+    >>> as_number(-1, "per", error=OutcomesError, above=0)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: per must be > 0, got -1
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise error(f"{name} must be a number, got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise error(
+            f"{name} must be a number within the range of a float, got a number of "
+            f"{len(str(value))} digits"
+        ) from None
+    if not np.isfinite(number):
+        raise error(f"{name} must be a finite number, got {number!r}")
+    low = minimum is not None and number < minimum
+    high = maximum is not None and number > maximum
+    if (low or high) and minimum is not None and maximum is not None:
+        raise error(f"{name} must be in [{minimum:g}, {maximum:g}], got {value!r}")
+    if low:
+        raise error(f"{name} must be >= {minimum:g}, got {value!r}")
+    if high:
+        raise error(f"{name} must be <= {maximum:g}, got {value!r}")
+    if above is not None and number <= above:
+        raise error(f"{name} must be > {above:g}, got {value!r}")
+    return number
+
+
 def broadcast(error: type[OutcomesError], **arrays: FloatArray) -> tuple[FloatArray, ...]:
     """Broadcast named arrays together; a mismatch raises ``error`` naming every field's shape.
 
@@ -116,6 +164,29 @@ def check_finite_result(
         raise error(f"{what} overflow (not finite){where}; {hint or 'the inputs are too large'}")
 
 
+def check_choice(
+    value: object, name: str, choices: Iterable[str], error: type[OutcomesError]
+) -> str:
+    """``value`` when it is one of the ``choices`` (text, exactly); otherwise raise ``error``
+    listing them (and the nearest, for a typo). Never falls back to a default silently.
+
+    >>> check_choice("exact", "method", ("byar", "exact"), OutcomesError)
+    'exact'
+    >>> check_choice("bogus", "method", ("byar", "exact"), OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: method must be one of 'byar', 'exact', got 'bogus'
+    """
+    options = tuple(choices)
+    if isinstance(value, str) and value in options:
+        return value
+    hint = close_matches(value, options, n=1) if isinstance(value, str) else []
+    raise error(
+        f"{name} must be one of {', '.join(repr(o) for o in options)}, got {_shown(value)}"
+        + (f"; did you mean {hint[0]!r}?" if hint else "")
+    )
+
+
 def check_ndigits(ndigits: object, error: type[OutcomesError], name: str = "ndigits") -> int:
     """A number of decimal places: a whole number from 0 to 12 (a float has ~15 digits).
 
@@ -146,25 +217,33 @@ def scalar_or_array(array: float | FloatArray) -> float | FloatArray:
     return np.asarray(array)
 
 
-def round_half_up(values: npt.ArrayLike, ndigits: int = 0) -> Any:
+def round_half_up(
+    values: npt.ArrayLike, ndigits: int = 0, *, error: type[OutcomesError] = OutcomesError
+) -> Any:
     """Round half away from zero to ``ndigits`` places, as Excel's ROUND and the NHS tables do.
 
     Python's ``round`` and numpy's ``around`` round half to even (2.5 -> 2); published tables
     round half up (2.5 -> 3). A tolerance of a few units in the last place treats a binary
     representation just below a half (2.675 is stored as 2.67499999...) as the half it was typed
-    as. NaN stays NaN (missing stays missing). A scalar gives a float, an array an array.
+    as. NaN stays NaN (missing stays missing); text, infinities and numbers too large for a float
+    raise ``error``. A scalar gives a float, an array an array.
 
     >>> round_half_up(2.5), round_half_up(2.675, 2), round_half_up(-1.5)
     (3.0, 2.68, -2.0)
+    >>> round_half_up(float("inf"))
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: values to round must be finite or missing (NaN), got inf
     """
-    places = check_ndigits(ndigits, OutcomesError)
-    array = np.asarray(values, dtype=np.float64)
+    places = check_ndigits(ndigits, error)
+    array = as_float_array(values, "values to round", error=error, finite=False)
     scale = 10.0**places
-    scaled = np.abs(array) * scale
-    floor = np.floor(scaled)
-    fraction = scaled - floor
-    up = fraction >= 0.5 - 8 * np.spacing(np.maximum(scaled, 1.0))
-    result = np.copysign((floor + up) / scale, array)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.abs(array) * scale
+        floor = np.floor(scaled)
+        fraction = scaled - floor
+        up = fraction >= 0.5 - 8 * np.spacing(np.minimum(np.maximum(scaled, 1.0), 1e300))
+        result = np.copysign((floor + up) / scale, array)
     # values too large to have decimals (|x| * scale overflows) are already whole at this precision
     result = np.where(np.isfinite(scaled), result, array)
     return float(result) if result.ndim == 0 else result

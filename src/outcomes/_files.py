@@ -10,14 +10,26 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
 import tempfile
+import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from outcomes.errors import InputError, OutputError
+from outcomes.errors import InputError, OutcomesError, OutputError
 
-__all__ = ["ENCODINGS", "FIELD_LIMIT", "csv_rows", "read_text", "write_atomic"]
+__all__ = [
+    "ENCODINGS",
+    "FIELD_LIMIT",
+    "TOO_DEEP",
+    "csv_rows",
+    "deep_line",
+    "load_toml",
+    "read_text",
+    "write_atomic",
+]
 
 #: Encodings tried in order: UTF-8 (with or without a byte-order mark), then Windows-1252, which
 #: is what Excel's "CSV" (not "CSV UTF-8") writes on English Windows.
@@ -26,28 +38,84 @@ ENCODINGS = ("utf-8-sig", "cp1252")
 FIELD_LIMIT = 100_000
 
 
-def read_text(path: str | Path, *, what: str = "file") -> tuple[str, str]:
+def read_text(
+    path: str | Path, *, what: str = "file", error: type[OutcomesError] = InputError
+) -> tuple[str, str]:
     """The text of a file and the encoding that read it (UTF-8, UTF-8 with BOM, Windows-1252).
 
-    Raises :class:`InputError` naming the file when it cannot be read or decoded.
+    Raises ``error`` (:class:`InputError` by default) naming the file and the line when it cannot
+    be read or decoded, and which encodings were tried.
     """
+    if not isinstance(path, str | Path) or "\x00" in str(path):
+        raise error(f"the {what} must be given as a path, got {path!r:.60}")
     path = Path(path)
     try:
         data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read {what}: {error.strerror or error}") from None
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: not a text {what} (it contains NUL bytes; is it a workbook?)")
+    except OSError as os_error:
+        raise error(f"{path}: cannot read {what}: {os_error.strerror or os_error}") from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise error(
+            f"{path}: line {_line_of(data, nul)}: not a text {what} (it contains NUL bytes; is it "
+            "a workbook or UTF-16 text?)"
+        )
     failures = []
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError as error:
-            failures.append(f"{encoding}: byte {data[error.start]:#04x} at position {error.start}")
-    raise InputError(
+        except UnicodeDecodeError as decode_error:
+            at = decode_error.start
+            failures.append(
+                f"{_NAMES[encoding]}: byte {data[at]:#04x} at line {_line_of(data, at)}"
+            )
+    raise error(
         f"{path}: cannot decode the {what} as UTF-8 or Windows-1252 ({'; '.join(failures)}); "
         "save it from Excel as 'CSV UTF-8'"
     )
+
+
+_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """The 1-based line of a byte position."""
+    return data.count(b"\n", 0, position) + 1
+
+
+def load_toml(text: str, source: str, error: type[OutcomesError]) -> Any:
+    """Parse TOML text; a syntax error or nesting too deep raises ``error`` naming the line.
+
+    >>> load_toml("a = 1", "x.toml", InputError)
+    {'a': 1}
+    >>> load_toml("a = 1\\nb = ", "x.toml", InputError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.InputError: x.toml: line 2: not valid TOML: Invalid value (at end of document)
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as decode_error:
+        message = str(decode_error)
+        found = re.search(r"at line (\d+)", message)
+        line = int(found[1]) if found else text.count("\n") + 1
+        raise error(f"{source}: line {line}: not valid TOML: {message}") from None
+    except RecursionError:
+        raise error(f"{source}: line {deep_line(text)}: {TOO_DEEP}") from None
+
+
+TOO_DEEP = "nested too deeply (arrays or tables inside each other)"
+
+
+def deep_line(text: str, depth: int = 100) -> int:
+    """The line where brackets (``[``, ``{``) first nest ``depth`` deep (the last line if never):
+    where a file nested too deeply to read goes wrong."""
+    level = 0
+    for number, line in enumerate(text.splitlines() or [""], start=1):
+        for char in line:
+            level += (char in "[{") - (char in "]}")
+            if level >= depth:
+                return number
+    return max(text.count("\n"), 0) + 1
 
 
 def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
@@ -65,7 +133,10 @@ def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
             except StopIteration:
                 return
             except csv.Error as error:
-                raise InputError(f"{source}: line {start}: not valid CSV: {error}") from None
+                reason = str(error)
+                if "field larger than field limit" in reason:
+                    reason = f"a cell longer than {FIELD_LIMIT:,} characters (an unclosed quote?)"
+                raise InputError(f"{source}: line {start}: not valid CSV: {reason}") from None
             if not row or all(not cell.strip() for cell in row):
                 continue
             yield start, row
@@ -80,6 +151,8 @@ def write_atomic(
 
     Refuses to write over one of ``inputs`` (always) or over an existing file unless ``force``.
     """
+    if not isinstance(path, str | Path) or not str(path) or "\x00" in str(path):
+        raise OutputError(f"the output must be a file name, got {path!r:.60}")
     target = Path(path)
     for given in inputs:
         try:
@@ -89,13 +162,21 @@ def write_atomic(
             continue
     if target.exists() and not force:
         raise OutputError(f"{target}: exists; pass --force to overwrite it")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name")
     folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write there: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temp, _mode(target))  # mkstemp makes 0600; give the mode a new file would get
         os.replace(temp, target)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

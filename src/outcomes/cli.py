@@ -1,9 +1,13 @@
 """The ``outcomes`` command: thin. It parses arguments, calls the library (the same functions a
 notebook calls, in :mod:`outcomes.workflow`) and prints or writes what they return.
 
-Exit codes: 0 ok; 1 problems in the inputs (all listed on stderr) or flagged cells; 2 usage.
+Exit codes: 0 ok; 1 problems in the inputs (all listed on stderr), an output refused, or
+flagged cells; 2 usage (unknown options, a ``--format`` that contradicts the ``-o`` suffix, a
+suffix with no format, a workbook to standard output, a chart that is not .png/.svg/.pdf).
 The output format follows the ``-o`` suffix (``.csv``, ``.json``, ``.md``, ``.xlsx``, any case);
-``-o -`` writes to standard output. Inputs are never overwritten.
+``-o -`` writes to standard output. Inputs are never overwritten (checked before any work);
+files are written through a temporary file and renamed into place. A closed pipe
+(``outcomes plan ... | head``) ends the command quietly.
 """
 
 from __future__ import annotations
@@ -25,6 +29,45 @@ __all__ = ["main"]
 # --------------------------------------------------------------------------------------------
 # output
 # --------------------------------------------------------------------------------------------
+
+
+class UsageError(OutcomesError):
+    """The arguments contradict each other (exit status 2)."""
+
+
+def _usage(args: argparse.Namespace) -> None:
+    """Check the output arguments before any work: the format, the chart, the inputs."""
+    from outcomes.io import format_for
+    from outcomes.plot import chart_format
+
+    output = getattr(args, "output", None)
+    given = getattr(args, "format", None)
+    if getattr(args, "command", None) == "report":
+        return  # one HTML page: write_report checks its name and the inputs
+    try:
+        fmt = format_for(output, given)
+        chart = getattr(args, "chart", None)
+        if chart:
+            chart_format(chart)
+    except OutcomesError as error:
+        raise UsageError(str(error)) from None
+    if fmt == "xlsx" and (output is None or output == "-"):
+        raise UsageError("a workbook cannot be written to standard output; give -o FILE.xlsx")
+    for target in (output, getattr(args, "chart", None)):
+        if target and target != "-":
+            _not_an_input(target, _inputs(args))
+
+
+def _not_an_input(target: str, inputs: Sequence[str]) -> None:
+    from outcomes.errors import OutputError
+
+    for given in inputs:
+        try:
+            same = Path(given).resolve() == Path(target).resolve()
+        except OSError:
+            continue
+        if same:
+            raise OutputError(f"{target}: refusing to overwrite an input file")
 
 
 def _emit(tables: Sequence[Any], args: argparse.Namespace, inputs: Sequence[str] = ()) -> None:
@@ -246,11 +289,19 @@ def _history(args: argparse.Namespace) -> Any:
     return {args.history_measure: chosen} if args.history_measure else chosen
 
 
-def _inputs(args: argparse.Namespace) -> list[str]:
-    return [
+def _inputs(args: argparse.Namespace, targets: Any = None) -> list[str]:
+    """Every input file of the command: its arguments, and the files a plan names (baselines,
+    peers, histories), so that no output is written over one of them."""
+    named = []
+    if targets is not None:
+        named += [targets.sources["baselines"]] if "baselines" in targets.sources else []
+        named += [peer_set.source for peer_set in targets.peers.values()]
+        named += [str(h.source) for h in getattr(targets, "histories", {}).values()]
+    return named + [
         p
         for p in (
-            getattr(args, n, None) for n in ("plan", "actuals", "baselines", "peers", "history")
+            getattr(args, n, None)
+            for n in ("plan", "actuals", "baselines", "peers", "history", "table")
         )
         if p
     ]
@@ -265,12 +316,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.output is None and args.format in (None, "table"):
         print(targets)
     else:
-        _emit(targets.tables(), args, _inputs(args))
-    _chart(args, lambda path: _plot_targets(targets, path))
+        _emit(targets.tables(), args, _inputs(args, targets))
+    _chart(args, lambda path: _plot_targets(targets, path, inputs=_inputs(args, targets)))
     return 0
 
 
-def _plot_targets(targets: Any, path: str, scores: Any = None) -> Any:
+def _plot_targets(
+    targets: Any, path: str, scores: Any = None, *, inputs: Sequence[str] = (), force: bool = True
+) -> Any:
     from outcomes.plot import plot_plan
 
     return plot_plan(
@@ -278,6 +331,8 @@ def _plot_targets(targets: Any, path: str, scores: Any = None) -> Any:
         path,
         scores=scores,
         title=targets.organisation_names[0] if len(targets.organisations) == 1 else None,
+        inputs=inputs,
+        force=force,
     )
 
 
@@ -294,8 +349,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.output is None and args.format in (None, "table"):
         print(scores)
     else:
-        _emit(scores.tables(), args, _inputs(args))
-    _chart(args, lambda path: _plot_targets(scores.targets, path, scores))
+        _emit(scores.tables(), args, _inputs(args, scores.targets))
+    _chart(
+        args,
+        lambda path: _plot_targets(
+            scores.targets, path, scores, inputs=_inputs(args, scores.targets)
+        ),
+    )
     return 0
 
 
@@ -330,7 +390,7 @@ def _cmd_premium(args: argparse.Namespace) -> int:
         rows,
         note="\n".join(result.notes()),
     )
-    _emit([table], args, _inputs(args))
+    _emit([table], args, _inputs(args, scores.targets))
     return 0
 
 
@@ -405,6 +465,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from outcomes import catalogue
     from outcomes.workflow import parse_plan, premium, run_plan, score_plan
 
+    out = Path(args.out) if args.out else Path(_temp_folder())
+    actuals_path, chart = out / "actuals.csv", out / "ambitions.png"
+    existing = [str(p) for p in (actuals_path, chart) if p.exists()]
+    if existing and not args.force:
+        from outcomes.errors import OutputError
+
+        raise OutputError(
+            f"{', '.join(existing)}: exist(s) already; pass --force to overwrite, or choose "
+            "another --out folder"
+        )
     folder = resources.files("outcomes") / "demo"
     text = (folder / "illustrative-ccg.toml").read_text(encoding="utf-8")
     plan = parse_plan(text, source="illustrative-ccg.toml")
@@ -417,9 +487,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(summary(framework_id) + "\n")
     targets = run_plan(plan)
     print(targets)
-    out = Path(args.out) if args.out else Path(_temp_folder())
-    out.mkdir(parents=True, exist_ok=True)
-    actuals_path = out / "actuals.csv"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        from outcomes.errors import OutputError
+
+        raise OutputError(f"{out}: cannot make the folder: {error.strerror or error}") from None
     from outcomes.io import write_atomic
 
     write_atomic(
@@ -430,10 +503,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(scores)
     print()
     print(premium(plan, scores))
-    chart = out / "ambitions.png"
-    if chart.exists() and not args.force:
-        raise OutcomesError(f"{chart}: exists; pass --force to overwrite it")
-    print(f"\nchart: {_plot_targets(targets, str(chart), scores)}")
+    print(f"\nchart: {_plot_targets(targets, str(chart), scores, force=args.force)}")
     return 0
 
 
@@ -664,12 +734,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        return int(args.func(args))
+        _usage(args)
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except BrokenPipeError:
         # the reader went away (`outcomes plan ... | head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except UsageError as error:
+        print(f"usage error: {error}", file=sys.stderr)
+        return 2
     except (OutcomesError, OSError) as error:
         if args.debug:
             raise

@@ -15,7 +15,14 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray, as_float_array, round_half_up
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    as_number,
+    broadcast,
+    check_finite_result,
+    round_half_up,
+)
 from outcomes._fields import ArrayField, same_fields
 from outcomes._format import format_table
 from outcomes.catalogue import BCFFramework, QOFFramework, QualityPremiumScheme, load
@@ -37,10 +44,17 @@ __all__ = [
 def money(amount: float) -> str:
     """GBP to pence, half-up, with thousands separators: ``money(1234.565) == '£1,234.57'``.
 
-    >>> money(1234.565), money(-5.0)
-    ('£1,234.57', '-£5.00')
+    A missing amount (NaN) shows as ``missing``; text and infinities raise
+    :class:`IncentiveError`.
+
+    >>> money(1234.565), money(-5.0), money(float("nan"))
+    ('£1,234.57', '-£5.00', 'missing')
     """
-    pence = round_half_up(amount, 2)
+    pence = round_half_up(amount, 2, error=IncentiveError)
+    if np.ndim(pence):
+        raise IncentiveError(f"money formats one amount, got {amount!r:.80}")
+    if math.isnan(pence):
+        return "missing"
     sign = "-" if pence < 0 else ""
     return f"{sign}£{abs(pence):,.2f}"
 
@@ -175,15 +189,13 @@ def _fraction(measure_id: str, value: Any, parts: Mapping[str, float]) -> float:
         return sum(parts[k] * _fraction(f"{measure_id}.{k}", v, {}) for k, v in value.items())
     if isinstance(value, bool | np.bool_):
         return 1.0 if value else 0.0
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        raise IncentiveError(
-            f"achieved[{measure_id!r}] must be True/False or a fraction in [0, 1], got {value!r}"
-        ) from None
-    if not 0.0 <= f <= 1.0 or math.isnan(f):
-        raise IncentiveError(f"achieved[{measure_id!r}] must be in [0, 1], got {value!r}")
-    return f
+    return as_number(
+        value,
+        f"achieved[{measure_id!r}] (True/False or a fraction)",
+        error=IncentiveError,
+        minimum=0.0,
+        maximum=1.0,
+    )
 
 
 def quality_premium(
@@ -221,18 +233,31 @@ def quality_premium(
     qp = load(scheme, QualityPremiumScheme) if isinstance(scheme, str) else scheme
     if not isinstance(qp, QualityPremiumScheme):
         raise IncentiveError(f"scheme must be a quality premium scheme, got {type(qp).__name__}")
-    pop = float(population)
-    if not math.isfinite(pop) or pop < 0:
-        raise IncentiveError(f"population must be a number >= 0, got {population!r}")
+    pop = as_number(population, "population", error=IncentiveError, minimum=0)
     unconfirmed: list[str] = []
     if value_per_head is None:
         per_head = qp.value_per_head.value
         if not qp.value_per_head.confirmed:
             unconfirmed.append(f"value_per_head={per_head:g} ({qp.value_per_head.status})")
     else:
-        per_head = float(value_per_head)
-        if not math.isfinite(per_head) or per_head < 0:
-            raise IncentiveError(f"value_per_head must be >= 0, got {value_per_head!r}")
+        per_head = as_number(value_per_head, "value_per_head", error=IncentiveError, minimum=0)
+    for flag_name, flag in (
+        ("quality_failure", quality_failure),
+        ("financial_deficit", financial_deficit),
+    ):
+        if not isinstance(flag, bool | np.bool_):
+            raise IncentiveError(f"{flag_name} must be True or False, got {flag!r:.60}")
+    if not isinstance(achieved, Mapping):
+        raise IncentiveError(
+            f"achieved must map measure ids to True/False or a fraction, got {achieved!r:.80}"
+        )
+    missed = _standards(constitution_missed)
+    maximum = per_head * pop
+    if not math.isfinite(maximum):
+        raise IncentiveError(
+            f"the maximum (value_per_head x population = {per_head:g} x {pop:g}) overflows; "
+            "the population is too large"
+        )
     known = [m.id for m in qp.measures]
     for key in achieved:
         if key not in known:
@@ -240,7 +265,6 @@ def quality_premium(
     for m in qp.measures:
         if m.weight_status != "confirmed":
             unconfirmed.append(f"{m.id}.weight={m.weight:g} ({m.weight_status})")
-    maximum = per_head * pop
     results = []
     for m in qp.measures:
         assessed = m.id in achieved
@@ -260,16 +284,19 @@ def quality_premium(
             )
         )
     earned = math.fsum(r.earned for r in results)
-    missed = tuple(dict.fromkeys(constitution_missed))
     for standard in missed:
         qp.standard(standard)
     share_each = (
         qp.constitution_reduction.value
         if constitution_reduction is None
-        else float(constitution_reduction)
+        else as_number(
+            constitution_reduction,
+            "constitution_reduction",
+            error=IncentiveError,
+            minimum=0.0,
+            maximum=1.0,
+        )
     )
-    if not 0.0 <= share_each <= 1.0:
-        raise IncentiveError(f"constitution_reduction must be in [0, 1], got {share_each!r}")
     if missed and constitution_reduction is None and not qp.constitution_reduction.confirmed:
         unconfirmed.append(
             f"constitution_reduction={share_each:g} per standard "
@@ -297,6 +324,22 @@ def quality_premium(
         total=total,
         unconfirmed=tuple(unconfirmed),
     )
+
+
+def _standards(given: object) -> tuple[str, ...]:
+    """NHS Constitution standard ids, each once, in the order given."""
+    if isinstance(given, str):
+        given = (given,)
+    try:
+        items = list(given)  # type: ignore[call-overload]
+    except TypeError:
+        raise IncentiveError(
+            f"constitution_missed must be a list of standard ids, got {given!r:.80}"
+        ) from None
+    for item in items:
+        if not isinstance(item, str):
+            raise IncentiveError(f"constitution_missed must hold standard ids, got {item!r:.60}")
+    return tuple(dict.fromkeys(items))
 
 
 class BCFPaymentResult(BaseModel):
@@ -405,17 +448,29 @@ def bcf_performance_payment(
     reduction = as_float_array(planned_reduction, "planned_reduction", error=IncentiveError)
     if ((reduction < 0) | (reduction >= 1)).any():
         raise IncentiveError(
-            f"planned_reduction must be a share in [0, 1), e.g. 0.035, got {planned_reduction!r}"
+            f"planned_reduction must be a share in [0, 1), e.g. 0.035, got {planned_reduction!r:.80}"
         )
     if base.shape != actual.shape:
         raise IncentiveError(
-            f"baseline_admissions has shape {base.shape}, actual_admissions {actual.shape}"
+            f"shapes do not match: baseline_admissions has shape {base.shape}, "
+            f"actual_admissions has shape {actual.shape}"
         )
-    labels = (
-        tuple(periods)
-        if periods is not None
-        else tuple(f"period {i + 1}" for i in range(base.shape[-1]))
-    )
+    if base.ndim != 1 or base.size == 0:
+        raise IncentiveError(
+            f"baseline_admissions must be one value per period (1-D), got shape {base.shape}"
+        )
+    shaped, _ = broadcast(IncentiveError, baseline_admissions=base, planned_reduction=reduction)
+    if shaped.shape != base.shape:
+        raise IncentiveError(
+            f"planned_reduction must be one share or one per period: baseline_admissions has "
+            f"shape {base.shape}, planned_reduction has shape {reduction.shape}"
+        )
+    if periods is None:
+        labels = tuple(f"period {i + 1}" for i in range(base.shape[-1]))
+    elif isinstance(periods, str) or not isinstance(periods, Sequence):
+        raise IncentiveError(f"periods must be a list of labels, got {periods!r:.80}")
+    else:
+        labels = tuple(str(p) for p in periods)
     if len(labels) != base.shape[-1]:
         raise IncentiveError(f"periods has {len(labels)} labels for {base.shape[-1]} values")
     unconfirmed: list[str] = []
@@ -424,17 +479,18 @@ def bcf_performance_payment(
         if not rule.cost_per_admission.confirmed:
             unconfirmed.append(f"cost_per_admission={cost:g} ({rule.cost_per_admission.status})")
     else:
-        cost = float(cost_per_admission)
-    if not math.isfinite(cost) or cost <= 0:
-        raise IncentiveError(f"cost_per_admission must be > 0, got {cost_per_admission!r}")
-    planned = base * reduction
-    avoided = np.maximum(base - actual, 0.0)
-    payment = np.minimum(avoided, planned) * cost
-    planned_pot = float(planned.sum()) * cost
-    cap = planned_pot if pot is None else float(pot)
-    if not math.isfinite(cap) or cap < 0:
-        raise IncentiveError(f"pot must be >= 0, got {pot!r}")
-    total = min(float(payment.sum()), cap)
+        cost = as_number(cost_per_admission, "cost_per_admission", error=IncentiveError, above=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        planned = base * reduction
+        avoided = np.maximum(base - actual, 0.0)
+        payment = np.minimum(avoided, planned) * cost
+        planned_pot = float(planned.sum()) * cost
+        paid = float(payment.sum())
+    check_finite_result(
+        np.asarray([planned_pot, paid]), "the payments", IncentiveError, "admissions too large"
+    )
+    cap = planned_pot if pot is None else as_number(pot, "pot", error=IncentiveError, minimum=0)
+    total = min(paid, cap)
     return BCFPaymentResult(
         periods=labels,
         baseline_admissions=base,
@@ -604,9 +660,7 @@ def qof_payment(
         if not qof.point_value.confirmed:
             unconfirmed.append(f"point_value={value:g} ({qof.point_value.status})")
     else:
-        value = float(as_float_array(point_value, "point_value", error=IncentiveError))
-        if not value > 0:
-            raise IncentiveError(f"point_value must be > 0 (GBP a point), got {point_value!r}")
+        value = as_number(point_value, "point_value", error=IncentiveError, above=0)
     formula = qof.payment_formula
     if formula.status != "confirmed":
         unconfirmed.append(f"payment formula ({formula.ref or formula.id}, {formula.status})")

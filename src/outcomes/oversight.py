@@ -45,7 +45,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, check_choice
 from outcomes._fields import ArrayField, TextArray, same_fields
 from outcomes.errors import OutcomesError, ScoringError
 from outcomes.polarity import Polarity
@@ -404,8 +404,7 @@ def metric_scores(
     >>> metric_scores([[30.0, 25.0], [12.0, 9.0]], polarity=["lower", "higher"]).scores.tolist()
     [[4.0, 1.0], [1.0, 4.0]]
     """
-    if method != "rank":
-        raise ScoringError(f"method must be 'rank', got {method!r}")
+    check_choice(method, "method", ("rank",), ScoringError)
     array = _values(values, "values")
     signs = _signs(polarity, array.shape[:-1])
     notes: list[str] = []
@@ -572,8 +571,7 @@ def segments(
     >>> segments([1.5, 2.5, 3.5], method="thresholds", thresholds=(2.0, 2.5, 3.0)).segments
     array([1., 2., 4.])
     """
-    if method not in ("quartile", "thresholds"):
-        raise ScoringError(f"method must be 'quartile' or 'thresholds', got {method!r}")
+    check_choice(method, "method", ("quartile", "thresholds"), ScoringError)
     avg = _values(average_scores, "average_scores")
     given = avg[~np.isnan(avg)]
     out_of_range = given[(given < BEST_SCORE) | (given > WORST_SCORE)]

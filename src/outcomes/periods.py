@@ -96,7 +96,7 @@ class Period:
         >>> CalendarYear(2013).years_until(FinancialYear(2018))
         5
         """
-        return other.start_year - self.start_year
+        return _other(other, "years_until").start_year - self.start_year
 
     def months_until(self, other: Period) -> int:
         """Number of monthly steps from the start of this period to the start of ``other``.
@@ -104,7 +104,7 @@ class Period:
         >>> Month(2025, 3).months_until(Month(2026, 3)), FinancialYear(2024).months_until(Month(2025, 4))
         (12, 12)
         """
-        a, b = self.start, other.start
+        a, b = self.start, _other(other, "months_until").start
         return (b.year - a.year) * 12 + b.month - a.month
 
     def next(self: _P) -> _P:
@@ -169,11 +169,24 @@ def _as_period(other: object) -> Period:
     raise TypeError(f"cannot compare a period with {other!r}")
 
 
+def _other(value: object, what: str) -> Period:
+    if not isinstance(value, Period):
+        raise PeriodError(f"{what} needs a period such as FinancialYear(2014), got {value!r}")
+    return value
+
+
+def _steps(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PeriodError(f"steps must be a whole number, got {value!r}")
+    return value
+
+
 def _year(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PeriodError(f"{field} must be an integer year, got {value!r}")
     if not 1900 <= value <= 2200:
-        raise PeriodError(f"{field} must be between 1900 and 2200, got {value!r}")
+        shown = repr(value) if abs(value) < 10**12 else f"a number of {len(str(abs(value)))} digits"
+        raise PeriodError(f"{field} must be between 1900 and 2200, got {shown}")
     return value
 
 
@@ -222,7 +235,7 @@ class FinancialYear(Period):
         return _dt.date(self.year + 1, 3, 31)
 
     def shift(self, steps: int) -> FinancialYear:
-        return FinancialYear(self.year + steps)
+        return FinancialYear(self.year + _steps(steps))
 
     def quarters(self) -> tuple[Quarter, Quarter, Quarter, Quarter]:
         """The four quarters, Q1 (April-June) to Q4 (January-March)."""
@@ -271,7 +284,7 @@ class CalendarYear(Period):
         return _dt.date(self.year, 12, 31)
 
     def shift(self, steps: int) -> CalendarYear:
-        return CalendarYear(self.year + steps)
+        return CalendarYear(self.year + _steps(steps))
 
     def __str__(self) -> str:
         return str(self.year)
@@ -331,7 +344,7 @@ class Quarter(Period):
         return self.shift(1).start - _dt.timedelta(days=1)
 
     def shift(self, steps: int) -> Quarter:
-        index = self.financial_year.year * 4 + (self.number - 1) + steps
+        index = self.financial_year.year * 4 + (self.number - 1) + _steps(steps)
         return Quarter(FinancialYear(index // 4), index % 4 + 1)
 
     def __str__(self) -> str:
@@ -396,7 +409,7 @@ class Month(Period):
         return self.shift(1).start - _dt.timedelta(days=1)
 
     def shift(self, steps: int) -> Month:
-        index = self.year * 12 + self.month - 1 + steps
+        index = self.year * 12 + self.month - 1 + _steps(steps)
         return Month(index // 12, index % 12 + 1)
 
     def __str__(self) -> str:

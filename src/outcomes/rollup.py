@@ -12,11 +12,18 @@ from typing import Any, Literal
 
 import numpy as np
 
-from outcomes._arrays import as_float_array
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    as_number,
+    check_choice,
+    check_finite_result,
+)
 from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
 from outcomes.rules import check_compatible, to_target
 from outcomes.rules._engine import Profile
+from outcomes.rules.combine import as_trajectories
 from outcomes.trajectory import Rule, Trajectory
 from outcomes.units import unit
 
@@ -31,7 +38,7 @@ def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
                 f"{trajectories.values.shape}"
             )
         return trajectories
-    items = list(trajectories)
+    items = as_trajectories(trajectories, "member")
     if not items:
         raise TrajectoryError("roll_up needs at least one trajectory")
     check_compatible(items, "member")
@@ -62,6 +69,20 @@ def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
     )
 
 
+def _scaled(weights: FloatArray) -> FloatArray:
+    """The weights scaled below 1 by one power of two (exact, so a weighted mean is unchanged),
+    so that huge populations do not overflow a weighted sum."""
+    _, exponent = np.frexp(np.max(weights))
+    return np.ldexp(weights, -int(exponent))
+
+
+def _weighted_mean(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """``sum(w v) / sum(w)`` over members (axis 0), overflow-safe (see :func:`_scaled`)."""
+    scaled = _scaled(weights)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray((values * scaled).sum(axis=0) / scaled.sum(axis=0))
+
+
 def roll_up(
     trajectories: Trajectory | Sequence[Trajectory],
     populations: Any,
@@ -86,8 +107,7 @@ def roll_up(
     """
     stacked = _stack(trajectories)
     m, n = stacked.values.shape
-    if kind not in ("rate", "count", "mean"):
-        raise TrajectoryError(f"kind must be 'rate', 'count' or 'mean', got {kind!r}")
+    check_choice(kind, "kind", ("rate", "count", "mean"), TrajectoryError)
     combine = unit(stacked.unit).combine if stacked.unit is not None else None
     if kind == "rate" and combine == "respondents":
         raise TrajectoryError(
@@ -99,32 +119,38 @@ def roll_up(
             f"a measure in {stacked.unit!r} is a count: roll it up with kind='count'"
         )
     if kind == "count":
-        values = stacked.values.sum(axis=0)
-        baseline, target = stacked.baseline.sum(), stacked.target.sum()
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = stacked.values.sum(axis=0)
+            baseline, target = stacked.baseline.sum(), stacked.target.sum()
         weights_record: Any = None
     else:
         pop = as_float_array(populations, "populations", error=TrajectoryError, nonnegative=True)
         if pop.shape == (m,):
-            total = pop.sum()
-            if total <= 0:
+            if pop.size == 0 or pop.max() <= 0:
                 raise TrajectoryError("populations must not all be zero")
-            # one weighted sum (a matrix-vector product), no member x period temporary
-            values = pop @ stacked.values / total
-            baseline = pop @ stacked.baseline / total
-            target = pop @ stacked.target / total
+            w = _scaled(pop)
+            total = w.sum()
+            with np.errstate(over="ignore", invalid="ignore"):
+                # one weighted sum (a matrix-vector product), no member x period temporary
+                values = w @ stacked.values / total
+                baseline = w @ stacked.baseline / total
+                target = w @ stacked.target / total
         elif pop.shape == (m, n):
-            totals = pop.sum(axis=0)
-            if (totals <= 0).any() or pop[:, 0].sum() <= 0:
+            if (pop.max(axis=0) <= 0).any():
                 raise TrajectoryError("populations must not all be zero")
-            values = np.einsum("ij,ij->j", stacked.values, pop) / totals
-            baseline = pop[:, 0] @ stacked.baseline / pop[:, 0].sum()
-            target = pop[:, -1] @ stacked.target / totals[-1]
+            w = _scaled(pop)
+            with np.errstate(over="ignore", invalid="ignore"):
+                values = np.einsum("ij,ij->j", stacked.values, w) / w.sum(axis=0)
+                baseline = w[:, 0] @ stacked.baseline / w[:, 0].sum()
+                target = w[:, -1] @ stacked.target / w[:, -1].sum()
         else:
             raise TrajectoryError(
                 f"populations must have one value per member ({m},) or per member and period "
                 f"({m}, {n}), got shape {pop.shape}"
             )
         weights_record = pop
+    check_finite_result(np.asarray(values), "the footprint's targets", TrajectoryError)
+    check_finite_result(np.asarray(baseline), "the footprint's baseline", TrajectoryError)
     return Trajectory.model_construct(
         baseline=np.asarray(baseline),
         start=stacked.start,
@@ -167,25 +193,32 @@ def apportion(
     >>> members.target.tolist(), roll_up(members, [3000, 1000]).values.tolist()
     ([72.0, 144.0], [90.0])
     """
+    check_choice(method, "method", ("relative", "absolute"), TrajectoryError)
+    check_choice(kind, "kind", ("rate", "count"), TrajectoryError)
     pop = as_float_array(populations, "populations", error=TrajectoryError, nonnegative=True)
     base = as_float_array(baselines, "baselines", error=TrajectoryError, nonnegative=True)
-    goal = float(as_float_array(target, "target", error=TrajectoryError, nonnegative=True))
+    goal = as_number(target, "target", error=TrajectoryError, minimum=0)
     if pop.ndim != 1 or base.shape != pop.shape:
         raise TrajectoryError(
             f"populations and baselines must be 1-D, one per member; got {pop.shape}, {base.shape}"
         )
-    if pop.sum() <= 0:
+    if pop.size == 0 or pop.max() <= 0:
         raise TrajectoryError("populations must not all be zero")
-    footprint = base.sum() if kind == "count" else float((pop * base).sum() / pop.sum())
-    if method == "relative":
-        if footprint == 0:
-            raise TrajectoryError("equal relative change needs a footprint baseline above zero")
-        member_targets = base * (goal / footprint)
-    elif method == "absolute":
-        shift = goal - footprint
-        member_targets = base + (shift / base.size if kind == "count" else shift)
-    else:
-        raise TrajectoryError(f"method must be 'relative' or 'absolute', got {method!r}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        footprint = float(base.sum() if kind == "count" else _weighted_mean(base, pop))
+        if method == "relative":
+            if footprint == 0:
+                raise TrajectoryError("equal relative change needs a footprint baseline above zero")
+            member_targets = base * (goal / footprint)
+        else:
+            shift = goal - footprint
+            member_targets = base + (shift / base.size if kind == "count" else shift)
+    check_finite_result(
+        np.asarray(member_targets),
+        "the members' targets",
+        TrajectoryError,
+        "the target is too large",
+    )
     if (member_targets < 0).any():
         raise TrajectoryError(
             f"equal {method} change would give a member a negative target "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import math
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -19,17 +18,23 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    as_number,
+    check_choice,
+    check_finite_result,
+)
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes._format import format_table
 from outcomes.benchmark.goals import Comparison, compare_to_goal
 from outcomes.benchmark.significance import compare
-from outcomes.errors import ScoringError, UnitWarning
+from outcomes.errors import ScoringError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
 from outcomes.stats.intervals import confidence_level, rate_ci, wilson
 from outcomes.trajectory import Trajectory
-from outcomes.units import check_values, is_missing, unit
+from outcomes.units import check_values, is_missing, unit, warn_fractions
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "parse_values", "score"]
 
@@ -304,16 +309,17 @@ def _interval(
         hi = _to_shape(parse_values(upper, "upper"), shape, "upper")
         if (lo > hi).any():
             raise ScoringError("lower must be <= upper in every cell")
-        outside = (
-            available
-            & ~np.isnan(lo)
-            & ((actual < lo - 1e-9 * np.abs(lo)) | (actual > hi + 1e-9 * np.abs(hi)))
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            outside = (
+                available
+                & ~np.isnan(lo)
+                & ((actual < lo - 1e-9 * np.abs(lo)) | (actual > hi + 1e-9 * np.abs(hi)))
+            )
         if outside.any():
             i = tuple(int(x) for x in np.argwhere(outside)[0])
             raise ScoringError(
-                f"an actual lies outside its own confidence interval: actual {actual[i]!r}, "
-                f"interval [{lo[i]!r}, {hi[i]!r}] (at index {i}, period "
+                f"an actual lies outside its own confidence interval: actual {float(actual[i])!r}, "
+                f"interval [{float(lo[i])!r}, {float(hi[i])!r}] (at index {i}, period "
                 f"{trajectory.periods[i[-1]]})"
             )
         return lo, hi, "given"
@@ -350,15 +356,7 @@ def _check_units(trajectory: Trajectory, actual: FloatArray) -> None:
     if trajectory.unit is None:
         return
     check_values(actual, trajectory.unit, "actuals", error=ScoringError)
-    spec = unit(trajectory.unit)
-    shown = actual[~np.isnan(actual)]
-    if spec.kind == "percent" and shown.size and (shown <= 1).all() and (shown > 0).any():
-        warnings.warn(
-            f"every actual of {trajectory.measure or 'the measure'!s} is between 0 and 1 but "
-            f"its unit is % (0-100): were fractions given? (0.5% can be real)",
-            UnitWarning,
-            stacklevel=3,
-        )
+    warn_fractions(actual, trajectory.unit, "actuals", trajectory.measure)
 
 
 def score(
@@ -427,25 +425,13 @@ def score(
         raise ScoringError(
             "polarity is needed to score: pass polarity='higher' or 'lower' (the trajectory has none)"
         )
-    if (
-        isinstance(tolerance, bool)
-        or not isinstance(tolerance, int | float)
-        or not math.isfinite(tolerance)
-        or tolerance < 0
-    ):
-        raise ScoringError(f"tolerance must be a number >= 0, got {tolerance!r}")
-    if tolerance_kind not in ("absolute", "relative"):
-        raise ScoringError(
-            f"tolerance_kind must be 'absolute' or 'relative', got {tolerance_kind!r}"
+    tolerance = as_number(tolerance, "tolerance", error=ScoringError, minimum=0)
+    check_choice(tolerance_kind, "tolerance_kind", ("absolute", "relative"), ScoringError)
+    if amber_progress is not None:
+        amber_progress = as_number(
+            amber_progress, "amber_progress (a share)", error=ScoringError, minimum=0, maximum=1
         )
-    if amber_progress is not None and (
-        isinstance(amber_progress, bool)
-        or not isinstance(amber_progress, int | float)
-        or not 0 <= amber_progress <= 1
-    ):
-        raise ScoringError(f"amber_progress must be a share in [0, 1], got {amber_progress!r}")
-    if method not in ("auto", "byar", "exact"):
-        raise ScoringError(f"method must be 'auto', 'byar' or 'exact', got {method!r}")
+    check_choice(method, "method", ("auto", "byar", "exact"), ScoringError)
     conf = confidence_level(confidence)
     sign = pol.sign
     target = trajectory.values
@@ -458,13 +444,20 @@ def score(
         gap = sign * (actual - target)
         met = available & (gap >= 0)
         planned = target - base
-        held = planned == 0
+        ratio = (actual - base) / np.where(planned == 0, 1.0, planned)
+        # a plan that holds the baseline, or whose planned change is so small that the ratio is
+        # not a number (a published target rounded onto a tiny baseline), is scored as a hold
+        held = (planned == 0) | ~np.isfinite(ratio)
         kept = sign * (actual - base) >= 0
-        progress = np.where(
-            held, np.where(kept, 1.0, 0.0), (actual - base) / np.where(held, 1.0, planned)
-        )
-    progress = np.where(available & np.isfinite(progress), progress, np.nan)
+        progress = np.where(held, np.where(kept, 1.0, 0.0), ratio)
+    progress = np.where(available, progress, np.nan)
     gap = np.where(available, gap, np.nan)
+    check_finite_result(
+        np.where(available, gap, 0.0),
+        "the gaps to target",
+        ScoringError,
+        "the actuals are too large",
+    )
     allowed = tolerance * np.abs(target) if tolerance_kind == "relative" else tolerance
     near = available & ~met & (gap >= -allowed)
     if amber_progress is not None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 from outcomes._arrays import round_half_up
 from outcomes._fields import ArrayField, PolarityField, same_fields
 from outcomes._format import format_table
-from outcomes.errors import PeriodError
+from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import Period, period
 
 __all__ = ["Change", "Rule", "Trajectory"]
@@ -196,8 +196,8 @@ class Trajectory(BaseModel):
         >>> hold([5.0, 6.0], start="2013/14", end="2014/15").with_organisations(["00C", "99Q"]).organisations
         ('00C', '99Q')
         """
-        codes_t = tuple(str(c) for c in codes)
-        names_t = tuple(str(n) for n in names) if names is not None else None
+        codes_t = _labels(codes, "organisations")
+        names_t = _labels(names, "organisation_names") if names is not None else None
         _check_organisations(self.baseline.shape, codes_t, names_t)
         return self.model_copy(update={"organisations": codes_t, "organisation_names": names_t})
 
@@ -262,21 +262,27 @@ class Trajectory(BaseModel):
         )
 
 
+def _labels(values: object, what: str) -> tuple[str, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, list | tuple | np.ndarray):
+        raise TrajectoryError(f"{what} must be a list of codes, got {values!r:.80}")
+    return tuple(str(v) for v in values)
+
+
 def _check_organisations(
     shape: tuple[int, ...], codes: tuple[str, ...] | None, names: tuple[str, ...] | None
 ) -> None:
     if codes is None:
         if names is not None:
-            raise ValueError("organisation_names needs organisations (codes) too")
+            raise TrajectoryError("organisation_names needs organisations (codes) too")
         return
     if len(shape) != 1 or shape[0] != len(codes):
-        raise ValueError(
+        raise TrajectoryError(
             f"organisations must give one code per row of a 1-D baseline: baseline shape "
             f"{shape}, {len(codes)} code(s)"
         )
     if names is not None and len(names) != len(codes):
-        raise ValueError(f"{len(names)} organisation name(s) for {len(codes)} code(s)")
+        raise TrajectoryError(f"{len(names)} organisation name(s) for {len(codes)} code(s)")
     if len(set(codes)) != len(codes):
         seen: set[str] = set()
         dup = next(c for c in codes if c in seen or seen.add(c))  # type: ignore[func-returns-value]
-        raise ValueError(f"organisation code {dup!r} appears twice")
+        raise TrajectoryError(f"organisation code {dup!r} appears twice")

@@ -27,19 +27,22 @@ outcomes.errors.UnitError: cannot add 'per_100000' ([event] / [population]) and 
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from outcomes.errors import UnitError, close_matches
+from outcomes._arrays import as_float_array, check_finite_result
+from outcomes.errors import OutcomesError, UnitError, UnitWarning, close_matches
 
 __all__ = [
     "MISSING_MARKERS",
     "UNITS",
     "Unit",
     "UnitKind",
+    "check_counts",
     "check_values",
     "convert",
     "describe",
@@ -49,6 +52,7 @@ __all__ = [
     "registry",
     "unit",
     "unit_expression",
+    "warn_fractions",
 ]
 
 UnitKind = Literal[
@@ -195,12 +199,20 @@ MISSING_MARKERS: frozenset[str] = frozenset(
 )
 
 
-def is_missing(text: str) -> bool:
+def is_missing(text: object) -> bool:
     """True when a cell's text is a missing-value marker, not a number.
+
+    A cell that is not text is missing when it is ``None`` or NaN (a number is not missing).
 
     >>> [is_missing(t) for t in ["..", " Awaiting indicator", "x", "12.5", "0"]]
     [True, True, True, False, False]
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0.0)
+    (True, True, False)
     """
+    if not isinstance(text, str):
+        if text is None:
+            return True
+        return isinstance(text, float | np.floating) and bool(np.isnan(text))
     word = text.strip().lower()
     return word in MISSING_MARKERS or word.startswith("awaiting")
 
@@ -227,12 +239,18 @@ def unit(unit_id: str) -> Unit:
 
 
 def check_values(
-    values: npt.ArrayLike, unit_id: str | None, field: str, *, error: type[Exception] = UnitError
+    values: npt.ArrayLike,
+    unit_id: str | None,
+    field: str,
+    *,
+    error: type[OutcomesError] = UnitError,
 ) -> None:
     """Raise ``error`` naming ``field`` when a value lies outside its unit's bounds.
 
     Missing values (NaN) pass: missing is not bad. A percentage of a population above 100 or
     below 0, a negative rate, count or amount of money are refused; an index may exceed 100.
+    Values that are not numbers, and infinities, raise ``error`` too; an unknown unit raises
+    :class:`UnitError` listing the known ones.
 
     >>> check_values([12.0, float("nan")], "percent", "actual")
     >>> check_values([101.0], "percent", "actual")
@@ -243,9 +261,9 @@ def check_values(
     if unit_id is None:
         return
     u = unit(unit_id)
+    array = as_float_array(values, field, error=error, finite=False)
     if u.lower is None and u.upper is None:
         return
-    array = np.asarray(values, dtype=np.float64)
     low = array < u.lower if u.lower is not None else np.zeros(array.shape, dtype=bool)
     high = array > u.upper if u.upper is not None else np.zeros(array.shape, dtype=bool)
     bad = low | high
@@ -258,6 +276,71 @@ def check_values(
         else:
             rule = f"must be between {u.lower:g} and {u.upper:g}"
         raise error(f"{field} {rule} for unit {unit_id!r} ({u.label}), got {first!r}")
+
+
+def check_counts(
+    count: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    unit_id: str | None,
+    field: str,
+    *,
+    error: type[OutcomesError] = UnitError,
+) -> None:
+    """Raise ``error`` when a count is above its denominator for a share of a population (a
+    proportion or a percentage); a rate of repeat events may exceed its population, so rates
+    pass. Missing values (NaN) pass.
+
+    >>> check_counts([392, 40], [500, 50], "percent", "baseline")
+    >>> check_counts(600, 500, "percent", "baseline")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.UnitError: baseline: count 600.0 is above its denominator 500.0, but unit 'percent' (%) is a share of a population
+    >>> check_counts(600, 500, "per_100000", "baseline")
+    """
+    if unit_id is None or unit(unit_id).kind not in ("percent", "proportion"):
+        return
+    x = as_float_array(count, f"{field} count", error=error, finite=False)
+    n = as_float_array(denominator, f"{field} denominator", error=error, finite=False)
+    try:
+        above = np.asarray(x > n)
+    except ValueError:
+        raise error(
+            f"shapes do not match: {field} count has shape {x.shape}, denominator {n.shape}"
+        ) from None
+    if above.any():
+        i = tuple(int(v) for v in np.argwhere(above)[0]) if above.ndim else ()
+        xx, nn = np.broadcast_to(x, above.shape)[i], np.broadcast_to(n, above.shape)[i]
+        raise error(
+            f"{field}: count {float(xx)!r} is above its denominator {float(nn)!r}, but unit "
+            f"{unit_id!r} ({unit(unit_id).label}) is a share of a population"
+        )
+
+
+def warn_fractions(
+    values: npt.ArrayLike, unit_id: str | None, what: str, measure: str | None = None
+) -> None:
+    """A :class:`~outcomes.errors.UnitWarning` naming the measure when every value of a
+    percentage lies in [0, 1] (and one is above 0): fractions given for a percentage? Only a
+    warning, since 0.5% can be real. Missing values (NaN) are left out.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_fractions([0.42, 0.5], "percent", "actuals", "reablement")
+    >>> print(caught[0].message)
+    every one of the actuals of reablement is between 0 and 1 but its unit is % (0-100): were fractions given? (0.5% can be real)
+    """
+    if unit_id is None or unit(unit_id).kind != "percent":
+        return
+    array = as_float_array(values, what, error=UnitError, finite=False)
+    shown = array[~np.isnan(array)]
+    if shown.size and (shown <= 1).all() and (shown > 0).any():
+        warnings.warn(
+            f"every one of the {what} of {measure or 'the measure'} is between 0 and 1 but its "
+            "unit is % (0-100): were fractions given? (0.5% can be real)",
+            UnitWarning,
+            stacklevel=3,
+        )
 
 
 _DEFINITIONS = (
@@ -383,7 +466,9 @@ def quantity(value: Any, unit_id: str) -> Any:
     >>> quantity(2027.4, "yll_per_100000").magnitude
     2027.4
     """
-    return registry().Quantity(value, unit_expression(unit_id))
+    expression = unit_expression(unit_id)
+    magnitude = as_float_array(value, "value", error=UnitError, finite=False)
+    return registry().Quantity(magnitude if magnitude.ndim else float(magnitude), expression)
 
 
 def convert(value: Any, from_unit: str, to_unit: str) -> Any:
@@ -411,5 +496,10 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
         ) from None
     # Exact decimal factors (1000, 0.01) avoid binary fuzz such as 4999.999999999999.
     factor = float(np.format_float_positional(factor, precision=12, trim="-"))
-    result = np.asarray(value, dtype=float) * factor
+    array = as_float_array(value, "value", error=UnitError, finite=False)
+    with np.errstate(over="ignore"):
+        result = array * factor
+    check_finite_result(
+        np.where(np.isnan(array), 0.0, result), f"the value in {to_unit!r}", UnitError
+    )
     return result if result.ndim else float(result)

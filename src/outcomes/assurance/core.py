@@ -416,6 +416,9 @@ def _prepare(
     unknown = [key for key in given if key not in _KEYS]
     where = f"{number}: " if number != "" else ""
     measure = given.get("measure")
+    if measure is not None and not isinstance(measure, str):
+        measure = None
+        unknown = [*unknown, "measure (not text)"]
     if unknown:
         return (
             None,
@@ -532,6 +535,11 @@ def audit_table(
         numbered = _csv(Path(rows))
         prefix = "line"
     else:
+        if isinstance(rows, Mapping | bytes) or not isinstance(rows, Iterable):
+            raise InputError(
+                "rows must be a CSV file's path or a list of rows (mappings with values, "
+                f"baseline, start and periods), got {type(rows).__name__}"
+            )
         numbered = [
             (i, dict(r) if isinstance(r, Mapping) else {"values": r})
             for i, r in enumerate(rows, start=1)
@@ -600,21 +608,22 @@ def _csv(path: Path) -> list[tuple[int, Any]]:
     text, _ = read_text(path, what="table of published rows")
     records = csv_rows(text, str(path))
     try:
-        _, header = next(records)
+        first, header = next(records)
     except StopIteration:
         raise InputError(
-            f"{path}: empty; it needs a header 'code, baseline, start, <periods...>'"
+            f"{path}: line 1: empty; it needs a header 'code, baseline, start, <periods...>'"
         ) from None
     if len(header) < 4:
         raise InputError(
-            f"{path}: needs a header 'code, baseline, start, <periods...>', got {header!r}"
+            f"{path}: line {first}: needs a header 'code, baseline, start, <periods...>', got "
+            f"{header!r}"
         )
     labels = []
     for label in header[3:]:
         try:
             labels.append(str(table_period(label)))
         except OutcomesError as error:
-            raise InputError(f"{path}: line 1: period column {label!r}: {error}") from None
+            raise InputError(f"{path}: line {first}: period column {label!r}: {error}") from None
     out: list[tuple[int, Any]] = []
     for line, cells in records:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):

@@ -72,7 +72,10 @@ def cell_number(cell: object) -> tuple[float | None, int]:
     if isinstance(cell, bool):
         raise UnreadableRowError(f"{cell!r} is not a number")
     if isinstance(cell, int | float):
-        value = float(cell)
+        try:
+            value = float(cell)
+        except OverflowError:
+            raise UnreadableRowError(f"{cell!r:.40} is too large a number") from None
         if math.isnan(value):
             return None, 0
         if math.isinf(value):
@@ -93,7 +96,10 @@ def cell_number(cell: object) -> tuple[float | None, int]:
     places = max(0, -int(exponent)) if isinstance(exponent, int) else 0
     if isinstance(cell, int | float) and float(cell).is_integer():
         places = 0  # a number given as a number, not as printed text: no trailing zeros
-    return float(number), min(places, 12)
+    value = float(number)
+    if not math.isfinite(value) or abs(value) > 1e300:
+        raise UnreadableRowError(f"{cell!r:.40} is too large a number")
+    return value, min(places, 12)
 
 
 def baseline_cell(cell: object) -> tuple[float | None, Period | None, int]:
@@ -145,7 +151,13 @@ def read_row(
 ) -> PrintedRow:
     """Read a printed row; :class:`UnreadableRowError` (or another OutcomesError) says why it cannot be."""
     if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-        raise UnreadableRowError(f"values must be a sequence of cells, got {values!r}")
+        raise UnreadableRowError(f"values must be a sequence of cells, got {values!r:.60}")
+    if isinstance(periods, str | bytes) or not isinstance(periods, Sequence):
+        raise UnreadableRowError(
+            f"periods must be a sequence of period labels, got {periods!r:.60}"
+        )
+    if start is not None and not isinstance(start, str | Period):
+        raise UnreadableRowError(f"start must be a period such as '2013/14', got {start!r:.60}")
     parsed_periods = tuple(table_period(p) for p in periods)
     labels = tuple(str(p) for p in parsed_periods)
     if len(set(labels)) != len(labels):

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import functools
 import json as _json
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, overload
 
 from pydantic import Field, TypeAdapter, ValidationError
 
+from outcomes._files import TOO_DEEP, deep_line, load_toml, read_text
 from outcomes._format import problem_report
 from outcomes.catalogue.current import (
     BCFEdition,
@@ -156,6 +156,8 @@ def load(framework_id: str, kind: type[F] | None = None) -> Framework:
     With ``kind`` (a model class such as :class:`NHSOutcomesFramework`), the edition must be of
     that kind, and type checkers know the precise type of the result.
     """
+    if not isinstance(framework_id, str):
+        raise UnknownCodeError("framework", framework_id, available())
     framework = _load(framework_id)
     if kind is not None and not isinstance(framework, kind):
         raise FrameworkError(
@@ -183,24 +185,24 @@ def load_file(path: str | Path) -> Framework:
 
     Every problem is reported at once, each with its file and key path.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise FrameworkError(f"{path}: cannot read framework file: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise FrameworkError(f"{path}: not UTF-8 text ({error.reason})") from None
-    return parse(text, source=str(path), json=path.suffix.lower() == ".json")
+    text, _ = read_text(path, what="framework file", error=FrameworkError)
+    return parse(text, source=str(path), json=Path(path).suffix.lower() == ".json")
 
 
 def parse(text: str, *, source: str = "<string>", json: bool = False) -> Framework:
-    """Validate framework data given as TOML (default) or JSON text."""
-    try:
-        raw: Any = _json.loads(text) if json else tomllib.loads(text)
-    except ValueError as error:  # TOMLDecodeError and JSONDecodeError are ValueErrors
-        raise FrameworkError(f"{source}: not valid {'JSON' if json else 'TOML'}: {error}") from None
-    except RecursionError:
-        raise FrameworkError(f"{source}: nested too deeply to be a framework file") from None
+    """Validate framework data given as TOML (default) or JSON text; every problem is reported
+    with its line (syntax) or key path (content)."""
+    if not isinstance(text, str):
+        raise FrameworkError(f"{source}: framework data must be text, got {type(text).__name__}")
+    if not json:
+        raw: Any = load_toml(text, source, FrameworkError)
+    else:
+        try:
+            raw = _json.loads(text)
+        except ValueError as error:  # the message names the line and column
+            raise FrameworkError(f"{source}: not valid JSON: {error}") from None
+        except RecursionError:
+            raise FrameworkError(f"{source}: line {deep_line(text)}: {TOO_DEEP}") from None
     if not isinstance(raw, dict) or "kind" not in raw:
         raise FrameworkError(
             f"{source}: kind: missing; must be one of {', '.join(repr(k) for k in KINDS)}",
@@ -211,7 +213,7 @@ def parse(text: str, *, source: str = "<string>", json: bool = False) -> Framewo
     except ValidationError as error:
         raise framework_error(source, [dict(e) for e in error.errors()], raw) from None
     except RecursionError:
-        raise FrameworkError(f"{source}: nested too deeply to be a framework file") from None
+        raise FrameworkError(f"{source}: line {deep_line(text)}: {TOO_DEEP}") from None
     _check_references(framework, source)
     return framework
 

@@ -83,7 +83,9 @@ def _check_absent(model: BaseModel) -> None:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="after")
     def _absent_values_have_reasons(self) -> _Frozen:

@@ -65,7 +65,9 @@ Status = Literal["confirmed", "partly", "unconfirmed"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )
 
 
 class Parameter(_Frozen):

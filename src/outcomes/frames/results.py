@@ -12,7 +12,7 @@ import numpy as np
 
 from outcomes._arrays import FloatArray
 from outcomes._optional import require_pandas
-from outcomes.errors import InputError
+from outcomes.errors import InputError, ScoringError, TrajectoryError
 from outcomes.frames._tidy import concat, identity, tidy
 from outcomes.io.inputs import ActualsTable, BaselinesTable
 
@@ -84,6 +84,10 @@ def trajectory_frame(trajectory: Trajectory, *, measure: str | None = None) -> A
     >>> frame.shape, frame["period"].cat.categories.tolist()
     ((4, 9), ['2014/15', '2015/16'])
     """
+    from outcomes.trajectory import Trajectory
+
+    if not isinstance(trajectory, Trajectory):
+        raise TrajectoryError(f"expected a Trajectory, got {type(trajectory).__name__}")
     t = trajectory
     labels = t.organisation_labels()
     names = list(t.organisation_names or [""] * len(labels))
@@ -133,6 +137,10 @@ def score_frame(score: Score, *, measure: str | None = None) -> Any:
     >>> frame["rag"].tolist(), frame["met"].tolist(), str(frame["rag"].dtype)
     (['GREEN', 'GREY'], [True, <NA>], 'category')
     """
+    from outcomes.scoring import Score
+
+    if not isinstance(score, Score):
+        raise ScoringError(f"expected a Score, got {type(score).__name__}")
     pd = require_pandas()
     s = score
     labels = s.organisation_labels()
@@ -307,8 +315,10 @@ def fingertips_frame(data: FingertipsData) -> Any:
     >>> frame.shape, str(frame["Area Type"].dtype)
     ((852, 27), 'category')
     """
-    from outcomes.io.fingertips import FINGERTIPS_COLUMNS, NUMERIC
+    from outcomes.io.fingertips import FINGERTIPS_COLUMNS, NUMERIC, FingertipsData
 
+    if not isinstance(data, FingertipsData):
+        raise InputError(f"expected FingertipsData (read_fingertips), got {type(data).__name__}")
     pd = require_pandas()
     columns: dict[str, Any] = {}
     for label, name in FINGERTIPS_COLUMNS.items():

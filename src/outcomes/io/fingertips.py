@@ -258,12 +258,14 @@ def read_fingertips(path: str | Path, *, strict: bool = False) -> FingertipsData
     try:
         _, header = next(rows)
     except StopIteration:
-        raise InputError(f"{source}: the file is empty; it needs Fingertips' header row") from None
+        raise InputError(
+            f"{source}: line 1: the file is empty; it needs Fingertips' header row"
+        ) from None
     header = [h.strip() for h in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(
-            f"{source}: not a Fingertips export: missing column(s) {', '.join(missing)}"
+            f"{source}: line 1: not a Fingertips export: missing column(s) {', '.join(missing)}"
         )
     index = {FINGERTIPS_COLUMNS[h]: i for i, h in enumerate(header) if h in FINGERTIPS_COLUMNS}
     width = len(header)
@@ -275,7 +277,7 @@ def read_fingertips(path: str | Path, *, strict: bool = False) -> FingertipsData
             problems.append(f"{source}: line {line}: {len(cells)} cells for {width} columns")
             continue
         lines.append(line)
-        raw.append(cells + [""] * (width - len(cells)))
+        raw.append((cells + [""] * width)[:width])  # short rows padded, empty extra cells cut
     line_array = np.asarray(lines, dtype=np.int64)
     by_column = list(zip(*raw, strict=True)) if raw else [() for _ in range(width)]
     columns: dict[str, Any] = {}

@@ -83,7 +83,7 @@ def _columns(header: Sequence[str], source: str, required: Sequence[str]) -> dic
     missing = [c for c in required if c not in found]
     if missing:
         raise InputError(
-            f"{source}: missing column(s) {', '.join(repr(c) for c in missing)}; the header "
+            f"{source}: line 1: missing column(s) {', '.join(repr(c) for c in missing)}; the header "
             f"has {', '.join(repr(h) for h in header)}"
         )
     return found
@@ -148,7 +148,7 @@ def _csv_records(
     try:
         _, header = next(rows)
     except StopIteration:
-        raise InputError(f"{source}: the {what} is empty; it needs a header row") from None
+        raise InputError(f"{source}: line 1: the {what} is empty; it needs a header row") from None
     index = _columns(header, source, required)
     records = []
     for line, cells in rows:
@@ -164,8 +164,14 @@ def _csv_records(
 def _numbered(rows: Iterable[Mapping[str, object]]) -> list[tuple[int, dict[str, str]]]:
     """Rows given as dicts, numbered as the lines of a file with a header (the first is 2), with
     every cell as text (None and NaN as empty)."""
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InputError(f"rows must be a list of dicts (one per row), got {type(rows).__name__}")
     out = []
     for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise InputError(
+                f"line {i + 2}: a row must be a dict of column to value, got {type(row).__name__}"
+            )
         cells = {}
         for k, v in row.items():
             missing = v is None or (isinstance(v, float) and math.isnan(v))
@@ -245,13 +251,24 @@ class ActualsTable:
         lo, hi, value = columns["lower"], columns["upper"], columns["value"]
         for i in np.flatnonzero(lo > hi).tolist():
             problems.append(
-                f"{source}: line {columns['line'][i]}: lower {lo[i]!r} is above upper {hi[i]!r}"
+                f"{source}: line {columns['line'][i]}: lower {float(lo[i])!r} is above upper {float(hi[i])!r}"
+            )
+        # a NaN anywhere (a missing value or limit) compares False: not checked, not an error;
+        # a relative slack of 1e-9 as scoring allows (infinite near the largest floats: harmless)
+        with np.errstate(over="ignore"):
+            outside = (lo <= hi) & (
+                (value < lo - 1e-9 * np.abs(lo)) | (value > hi + 1e-9 * np.abs(hi))
+            )
+        for i in np.flatnonzero(outside).tolist():
+            problems.append(
+                f"{source}: line {columns['line'][i]}: the actual {float(value[i])!r} lies outside its "
+                f"own confidence interval [{float(lo[i])!r}, {float(hi[i])!r}]"
             )
         x, n = columns["count"], columns["denominator"]
         for i in np.flatnonzero((x < 0) | (n <= 0)).tolist():
             problems.append(
                 f"{source}: line {columns['line'][i]}: count must be >= 0 and denominator > 0, "
-                f"got {x[i]!r} and {n[i]!r}"
+                f"got {float(x[i])!r} and {float(n[i])!r}"
             )
         keys = list(
             zip(columns["organisation"], columns["measure"], columns["period"], strict=True)
@@ -259,7 +276,6 @@ class ActualsTable:
         problems += _duplicates(keys, columns["line"], "actual", source)
         if problems:
             raise InputError(problem_report(source, problems), tuple(problems))
-        del value
         return cls(source=source, **columns)
 
     def measures(self) -> tuple[str, ...]:
@@ -382,7 +398,7 @@ class BaselinesTable:
             problems.append(f"{source}: line {line[i]}: the baseline value is missing")
         for i in np.flatnonzero(columns["value"] < 0).tolist():
             problems.append(
-                f"{source}: line {line[i]}: baseline must be >= 0, got {columns['value'][i]!r}"
+                f"{source}: line {line[i]}: baseline must be >= 0, got {float(columns['value'][i])!r}"
             )
         for i in np.flatnonzero(columns["population"] < 0).tolist():
             problems.append(f"{source}: line {line[i]}: population must be >= 0")

@@ -14,12 +14,14 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from outcomes._arrays import round_half_up
+import numpy as np
+
+from outcomes._arrays import check_choice, check_ndigits, round_half_up
 from outcomes._files import write_atomic
 from outcomes._format import format_table, shorten
 from outcomes.errors import OutputError
@@ -86,9 +88,14 @@ def as_table(rows: Table | Sequence[Mapping[str, Any]], name: str = "data") -> T
     """
     if isinstance(rows, Table):
         return rows
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise OutputError(f"expected a Table or a list of dicts, got {type(rows).__name__}")
     rows = list(rows)
     if not rows:
         return Table(name, (), [])
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise OutputError(f"row {i} must be a dict of column to value, got {row!r:.60}")
     header = list(rows[0])
     for i, row in enumerate(rows, start=1):
         if list(row) != header:
@@ -112,24 +119,66 @@ def _number(value: float, column: Column, where: str) -> float | None:
         return None
     if math.isinf(value):
         raise OutputError(f"{where}: column {column.name!r} holds {value!r}; it cannot be written")
-    return float(round_half_up(value, column.ndigits)) if column.ndigits is not None else value
+    if column.ndigits is None:
+        return value
+    return float(round_half_up(value, column.ndigits, error=OutputError))
+
+
+def _checked(table: object) -> Table:
+    """The table, its columns checked: Columns with text names and a valid precision."""
+    if not isinstance(table, Table):
+        raise OutputError(f"expected a Table, got {type(table).__name__}")
+    if not isinstance(table.name, str):
+        raise OutputError(f"a table's name must be text, got {table.name!r:.60}")
+    for j, column in enumerate(table.columns):
+        if not isinstance(column, Column) or not isinstance(column.name, str):
+            raise OutputError(
+                f"{table.name}: column {j} must be a Column with a text name, got {column!r:.60}"
+            )
+        if column.ndigits is not None:
+            check_ndigits(column.ndigits, OutputError, f"column {column.name!r}: ndigits")
+    freeze = table.freeze
+    if isinstance(freeze, bool) or not isinstance(freeze, int) or not 0 <= freeze <= 1_000:
+        raise OutputError(f"{table.name}: freeze must be a number of header rows, got {freeze!r}")
+    if isinstance(table.rows, str | bytes) or not isinstance(table.rows, Sequence):
+        raise OutputError(f"{table.name}: rows must be a list of rows, got {table.rows!r:.60}")
+    return table
+
+
+def _cell(value: object, column: Column, where: str) -> Cell:
+    """One cell as written: text, a bool, a whole number, a finite float (rounded) or None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) > 1e308:
+            raise OutputError(
+                f"{where}: column {column.name!r} holds a number of {len(str(abs(value)))} digits; "
+                "it cannot be written"
+            )
+        return value
+    if isinstance(value, float):
+        return _number(value, column, where)
+    raise OutputError(
+        f"{where}: column {column.name!r} holds a {type(value).__name__} ({value!r:.40}); only "
+        "text, numbers, True/False and None can be written"
+    )
 
 
 def _cells(table: Table) -> list[list[Cell]]:
     """Rows with numbers rounded at the edge and non-finite numbers refused."""
+    table = _checked(table)
     out = []
     for r, row in enumerate(table.rows, start=1):
+        if isinstance(row, str | bytes) or not isinstance(row, Sequence):
+            raise OutputError(f"{table.name}: row {r} must be a sequence of cells, got {row!r:.60}")
         if len(row) != len(table.columns):
             raise OutputError(
                 f"{table.name}: row {r} has {len(row)} cells for {len(table.columns)} columns"
             )
-        cells: list[Cell] = []
-        for value, column in zip(row, table.columns, strict=True):
-            if isinstance(value, float) and not isinstance(value, bool):
-                cells.append(_number(value, column, f"{table.name}, row {r}"))
-            else:
-                cells.append(value)
-        out.append(cells)
+        where = f"{table.name}, row {r}"
+        out.append([_cell(v, c, where) for v, c in zip(row, table.columns, strict=True)])
     return out
 
 
@@ -141,7 +190,9 @@ def _text(value: Cell, column: Column) -> str:
     if isinstance(value, float):
         if column.ndigits is not None:
             return f"{value:.{column.ndigits}f}"
-        return f"{value:.10g}"
+        text = f"{value:.10g}"
+        # ten digits round the largest floats up past the largest float: write those in full
+        return text if math.isfinite(float(text)) else repr(value)
     return str(value)
 
 
@@ -158,10 +209,11 @@ def write_csv(
     b,
     """
     table = as_table(table)
+    rows = _cells(table)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([excel_safe(h) for h in table.header])
-    for row in _cells(table):
+    for row in rows:
         writer.writerow(
             [
                 excel_safe(v) if isinstance(v, str) else _text(v, c)
@@ -187,6 +239,14 @@ def write_json(
         single, tables = False, [t for t in table if isinstance(t, Table)]
     else:
         single, tables = True, [as_table(table)]  # type: ignore[arg-type]
+    if not tables:
+        raise OutputError("no table to write")
+    names = [_checked(t).name for t in tables]
+    for t in tables:
+        if len(set(t.header)) != len(t.header):
+            raise OutputError(f"{t.name}: two columns share a name; JSON would keep only one")
+    if len(set(names)) != len(names):
+        raise OutputError(f"two tables share a name in {names}; JSON would keep only one")
     data: Any = {
         t.name: [dict(zip(t.header, row, strict=True)) for row in _cells(t)] for t in tables
     }
@@ -211,12 +271,15 @@ def to_markdown(table: Table | Sequence[Mapping[str, Any]]) -> str:
     | x\\|y | 3 |
     """
     table = as_table(table)
+    rows = _cells(table)
+    if not table.columns:
+        return ""  # a table with no columns has nothing to show
     align = ["---:" if c.ndigits is not None else "---" for c in table.columns]
     lines = [
         "| " + " | ".join(_md_cell(h) for h in table.header) + " |",
         "|" + "|".join(align) + "|",
     ]
-    for row in _cells(table):
+    for row in rows:
         lines.append(
             "| "
             + " | ".join(_md_cell(_text(v, c)) for v, c in zip(row, table.columns, strict=True))
@@ -234,12 +297,19 @@ def render(table: Table, *, width: int = 60) -> str:
     return format_table(table.header, rows)
 
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+#: Characters an xlsx file cannot hold at all (XML 1.0 forbids them), whatever the cell type.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: The longest text an Excel cell holds.
+_EXCEL_TEXT_LIMIT = 32_767
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    """A valid, unique Excel sheet name (at most 31 characters, none of []:*?/\\)."""
-    base = _SHEET_BAD.sub("_", name).strip("'") or "sheet"
+    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\ or control
+    characters, not starting or ending with an apostrophe, not Excel's reserved 'History'."""
+    base = _SHEET_BAD.sub("_", name).strip("'").strip() or "sheet"
+    if base.lower() == "history":  # reserved by Excel
+        base += "_"
     base = base[:31]
     candidate, n = base, 2
     while candidate.lower() in used:
@@ -248,6 +318,17 @@ def _sheet_name(name: str, used: set[str]) -> str:
         n += 1
     used.add(candidate.lower())
     return candidate
+
+
+def _xlsx_text(text: str, where: str) -> str:
+    """Text an xlsx cell can hold: control characters XML forbids shown as U+FFFD; text longer
+    than Excel's limit refused."""
+    if len(text) > _EXCEL_TEXT_LIMIT:
+        raise OutputError(
+            f"{where}: a cell of {len(text):,} characters; Excel holds at most "
+            f"{_EXCEL_TEXT_LIMIT:,}"
+        )
+    return _XML_ILLEGAL.sub("\ufffd", text)
 
 
 def _number_format(ndigits: int | None) -> str:
@@ -266,21 +347,25 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, **options: Any) -> Pat
         from openpyxl.utils import get_column_letter
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("writing .xlsx needs openpyxl: pip install 'outcomes[excel]'") from None
+    if isinstance(tables, Table) or not tables:
+        raise OutputError("give a non-empty list of tables to write to a workbook")
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for table in tables:
+        rows = _cells(table)
         sheet = book.create_sheet(_sheet_name(table.name, used))
         widths = [len(h) for h in table.header]
         for j, name in enumerate(table.header, start=1):
-            cell = sheet.cell(row=1, column=j, value=name)
-            cell.data_type = "s"
+            cell = sheet.cell(row=1, column=j)
+            cell.value = _xlsx_text(name, f"{table.name}, header")
+            cell.data_type = "s"  # never a formula, whatever it starts with
             cell.font = Font(bold=True)
-        for i, row in enumerate(_cells(table), start=2):
+        for i, row in enumerate(rows, start=2):
             for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
                 cell = sheet.cell(row=i, column=j)
                 if isinstance(value, str):
-                    cell.value = value
+                    cell.value = _xlsx_text(value, f"{table.name}, row {i - 1}")
                     cell.data_type = "s"  # never a formula, whatever it starts with
                 else:
                     cell.value = value
@@ -289,9 +374,9 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, **options: Any) -> Pat
                 widths[j - 1] = max(widths[j - 1], len(_text(value, column)))
         for j, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
-        if table.freeze and table.rows:
+        if table.freeze and rows:
             sheet.freeze_panes = sheet.cell(row=table.freeze + 1, column=1)
-        if table.rows:
+        if rows and table.columns:
             sheet.auto_filter.ref = (
                 f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
             )
@@ -319,8 +404,7 @@ def format_for(path: str | Path | None, given: str | None = None) -> Format:
         else:
             suffix_format = FORMATS[suffix]
     if given is not None:
-        if given not in ("table", "csv", "json", "md", "xlsx"):
-            raise OutputError(f"--format must be table, csv, json, md or xlsx, got {given!r}")
+        check_choice(given, "--format", ("table", "csv", "json", "md", "xlsx"), OutputError)
         if suffix_format is not None and suffix_format != given:
             raise OutputError(f"--format {given} contradicts the file name {str(path)!r}")
         return given  # type: ignore[return-value]
@@ -342,6 +426,9 @@ def write_tables(
 
 def render_tables(tables: Sequence[Table], fmt: Format) -> str:
     """Tables as text in ``fmt`` (for standard output or a text file)."""
+    check_choice(fmt, "format", ("table", "csv", "json", "md", "xlsx"), OutputError)
+    if isinstance(tables, Table) or not tables:
+        raise OutputError("give a non-empty list of tables to write")
     if fmt == "xlsx":
         raise OutputError("a workbook cannot be written to standard output; give -o FILE.xlsx")
     if fmt == "json":

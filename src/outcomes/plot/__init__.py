@@ -14,7 +14,7 @@ matplotlib ``Figure`` objects: show them in a notebook, or save them with :func:
   marked; a fan of the forecast with the target.
 """
 
-from outcomes.plot._base import figure_svg, save_figure
+from outcomes.plot._base import CHART_FORMATS, chart_format, figure_svg, save_figure
 from outcomes.plot.benchmark import FUNNEL_STYLE, SIGNIFICANCE_STYLE, plot_funnel, plot_trend
 from outcomes.plot.plans import (
     MAX_PANELS,
@@ -28,12 +28,14 @@ from outcomes.plot.plans import (
 from outcomes.plot.realism import plot_changes, plot_fan
 
 __all__ = [
+    "CHART_FORMATS",
     "FUNNEL_STYLE",
     "MAX_PANELS",
     "RAG_STYLES",
     "SIGNIFICANCE_STYLE",
     "RagStyle",
     "axis_label",
+    "chart_format",
     "figure_svg",
     "midpoint_year",
     "plot_changes",

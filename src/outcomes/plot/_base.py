@@ -5,6 +5,7 @@ saving by suffix through a temporary file, with SVG text kept as text."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -12,7 +13,15 @@ from outcomes._files import write_atomic
 from outcomes._optional import require
 from outcomes.errors import OutputError
 
-__all__ = ["figure", "figure_svg", "mpl", "save_figure", "tidy_layout"]
+__all__ = [
+    "CHART_FORMATS",
+    "chart_format",
+    "figure",
+    "figure_svg",
+    "mpl",
+    "save_figure",
+    "tidy_layout",
+]
 
 
 def mpl() -> Any:
@@ -57,9 +66,39 @@ def figure_svg(fig: Any) -> str:
     return buffer.getvalue()
 
 
-def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
+#: Chart formats by file suffix (any case).
+CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def chart_format(path: str | Path) -> str:
+    """The chart format a file name asks for (``.png``, ``.svg``, ``.pdf``, any case).
+
+    >>> chart_format("ambitions.PNG")
+    'png'
+    >>> chart_format("ambitions.toml")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutputError: ambitions.toml: a chart is written as .png, .svg or .pdf, got '.toml'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in CHART_FORMATS:
+        raise OutputError(
+            f"{path}: a chart is written as .png, .svg or .pdf, got {suffix or '(no suffix)'!r}"
+        )
+    return CHART_FORMATS[suffix]
+
+
+def save_figure(
+    fig: Any,
+    path: str | Path,
+    *,
+    dpi: int = 150,
+    inputs: Iterable[str | Path] = (),
+    force: bool = True,
+) -> Path:
     """Save a figure by the path's suffix (PNG, SVG with real text, or PDF) through a temporary
-    file, so a half-written chart never replaces a good one. Returns the path.
+    file, so a half-written chart never replaces a good one; never over one of ``inputs``, nor
+    over an existing file unless ``force``. Returns the path.
 
     >>> import tempfile, pathlib
     >>> from outcomes import hold
@@ -69,12 +108,9 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
     '.svg'
     """
     out = Path(path)
-    suffix = out.suffix.lower().lstrip(".")
+    suffix = chart_format(out)
     if suffix == "svg":
-        write_atomic(out, figure_svg(fig))
-        return out
-    if suffix not in ("png", "pdf"):
-        raise OutputError(f"{out}: a chart is written as .png, .svg or .pdf, got {out.suffix!r}")
+        return write_atomic(out, figure_svg(fig), inputs=inputs, force=force)
     mpl_ = mpl()
     buffer = io.BytesIO()
     with mpl_.rc_context({"pdf.fonttype": 42}):
@@ -85,5 +121,4 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
             metadata={"CreationDate": None} if suffix == "pdf" else None,
             bbox_inches="tight",
         )
-    write_atomic(out, buffer.getvalue())
-    return out
+    return write_atomic(out, buffer.getvalue(), inputs=inputs, force=force)

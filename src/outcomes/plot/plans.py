@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -685,8 +685,11 @@ def plot_plan(
     scores: Mapping[str, Score] | None = None,
     org: str | int | Sequence[str | int] | None = None,
     title: str | None = None,
+    inputs: Iterable[str | Path] = (),
+    force: bool = True,
 ) -> Any:
-    """Draw every measure of a plan, for every organisation, and save it to ``path``.
+    """Draw every measure of a plan, for every organisation, and save it to ``path`` (never over
+    one of ``inputs``, nor over an existing file unless ``force``).
 
     For one organisation the measures are panels of a grid; for several, each measure is a row
     of small multiples (one panel per organisation, sharing the y-axis), so no organisation is
@@ -774,4 +777,4 @@ def plot_plan(
     _finish(fig, handles, heading, columns)
     if path is None:
         return fig
-    return save_figure(fig, path)
+    return save_figure(fig, path, inputs=inputs, force=force)

@@ -21,12 +21,12 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array, check_finite_result
-from outcomes.errors import PeriodError, TrajectoryError, UnitError
+from outcomes._arrays import FloatArray, as_float_array, check_choice, check_finite_result
+from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import CalendarYear, FinancialYear, Month, Period, Quarter, period
 from outcomes.polarity import Polarity
 from outcomes.trajectory import Rule, Trajectory
-from outcomes.units import check_values, unit
+from outcomes.units import check_values, unit, warn_fractions
 
 __all__ = [
     "PROFILES",
@@ -55,6 +55,8 @@ PROFILES: dict[str, str] = {
 def baseline_array(value: npt.ArrayLike, unit_id: str | None = None) -> FloatArray:
     """The baseline as a float array: finite, not negative, within its unit's bounds."""
     b = as_float_array(value, "baseline", error=TrajectoryError, nonnegative=True)
+    if b.size == 0:
+        raise TrajectoryError(f"baseline must hold at least one value, got shape {b.shape}")
     if unit_id is not None:
         unit(unit_id)
         check_values(b, unit_id, "baseline", error=TrajectoryError)
@@ -135,8 +137,7 @@ def timeline(
     >>> [str(p) for p in ps], k.tolist()
     (['Apr 2025', 'May 2025', 'Jun 2025'], [1.0, 2.0, 3.0])
     """
-    if indexing not in ("elapsed", "plan-year"):
-        raise TrajectoryError(f"indexing must be 'elapsed' or 'plan-year', got {indexing!r}")
+    check_choice(indexing, "indexing", ("elapsed", "plan-year"), TrajectoryError)
     start_p = period(start)
     end_p = period(end) if end is not None else None
     if periods is None:
@@ -148,7 +149,13 @@ def timeline(
     else:
         if isinstance(periods, str | Period):
             periods = [periods]
-        chosen = tuple(period(p) for p in periods)
+        try:
+            listed = list(periods)
+        except TypeError:
+            raise PeriodError(
+                f"periods must be a list of period labels such as ['2014/15'], got {periods!r:.80}"
+            ) from None
+        chosen = tuple(period(p) for p in listed)
         if not chosen:
             raise PeriodError("periods must not be empty")
         kinds = {type(p) for p in chosen}
@@ -199,13 +206,16 @@ def cumulative_share(profile: Profile, x: npt.ArrayLike) -> FloatArray:
     >>> cumulative_share("front-loaded", [0.5, 1.0]).tolist()
     [0.75, 1.0]
     """
-    xs = np.asarray(x, dtype=np.float64)
+    xs = as_float_array(x, "x (the share of time elapsed)", error=TrajectoryError)
+    if not isinstance(profile, str):
+        profile = f"<{type(profile).__name__}>"  # shares are not a named profile: refused below
     if profile == "linear":
         return xs
-    if profile == "front-loaded":
-        return 1.0 - (1.0 - xs) ** 2
-    if profile == "back-loaded":
-        return xs**2
+    if profile in ("front-loaded", "back-loaded"):
+        with np.errstate(over="ignore"):
+            share = 1.0 - (1.0 - xs) ** 2 if profile == "front-loaded" else xs**2
+        check_finite_result(share, "the cumulative shares", TrajectoryError, "x is too large")
+        return np.asarray(share)
     raise TrajectoryError(
         f"profile must be one of {', '.join(PROFILES)} or a sequence of cumulative shares, "
         f"got {profile!r}"
@@ -250,13 +260,18 @@ def path(
             raise TrajectoryError(
                 "profile 'geometric' needs a baseline and target above zero; use 'linear'"
             )
-        values = bb * (tt / bb) ** x
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = bb * (tt / bb) ** x
+            # a ratio too large for a float (a tiny baseline): the same path in logarithms
+            logs = np.exp(np.log(bb) * (1.0 - x) + np.log(tt) * x)
+        values = np.where(np.isfinite(values), values, logs)
     else:
         if isinstance(profile, str):
             s = cumulative_share(profile, x)
         else:
             s = explicit_shares(profile, k.shape[0])
-        values = bb + (tt - bb) * s
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = bb + (tt - bb) * s
     values = np.array(
         np.broadcast_to(values, (*np.broadcast_shapes(b.shape, target.shape), k.size))
     )
@@ -302,10 +317,8 @@ def make(
     values = np.broadcast_to(values, (*shape, len(periods)))
     check_finite_result(np.asarray(values), "the targets", TrajectoryError)
     if unit_id is not None:
-        try:
-            check_values(values, unit_id, "the targets", error=TrajectoryError)
-        except UnitError as error:  # pragma: no cover - check_values raises TrajectoryError
-            raise TrajectoryError(str(error)) from None
+        check_values(values, unit_id, "the targets", error=TrajectoryError)
+        warn_fractions(b, unit_id, "baselines", measure)
     return Trajectory.model_construct(
         baseline=np.broadcast_to(b, shape),
         start=start,

@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
 
 from outcomes._arrays import FloatArray
+from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
 from outcomes.trajectory import Trajectory
 
@@ -57,7 +58,7 @@ Forward = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
 class RuleParameters(BaseModel):
     """Base of every rule's parameter model (the keys of ``rule = {...}`` in a plan file)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
@@ -160,5 +161,20 @@ class RuleSpec:
         return model
 
     def call(self, baseline: Any, parameters: Mapping[str, Any], **common: Any) -> Trajectory:
-        """Run the rule with validated parameters and the measure's shared arguments."""
+        """Run the rule with validated parameters and the measure's shared arguments; a missing,
+        unknown or doubled parameter raises :class:`TrajectoryError` naming the rule's own."""
+        if not isinstance(parameters, Mapping):
+            raise TrajectoryError(
+                f"rule {self.name!r}: parameters must be a mapping of name to value, got "
+                f"{type(parameters).__name__}"
+            )
+        signature = inspect.signature(self.function)
+        twice = sorted(str(k) for k in set(parameters) & set(common))
+        try:
+            if twice:
+                raise TypeError(f"{', '.join(twice)} given twice")
+            signature.bind(baseline, **dict(parameters), **common)
+        except TypeError as error:
+            takes = ", ".join(p for p in signature.parameters if p != "baseline")
+            raise TrajectoryError(f"rule {self.name!r}: {error}; it takes {takes}") from None
         return self.function(baseline, **dict(parameters), **common)

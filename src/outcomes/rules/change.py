@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator, model_validator
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, broadcast, check_choice
 from outcomes.errors import PeriodError, TrajectoryError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
@@ -106,6 +106,7 @@ def percentage_change(
     """
     b = baseline_array(baseline, unit)
     r = _rate_array(rate)
+    broadcast(TrajectoryError, baseline=b, rate=r)
     if not isinstance(compound, bool | np.bool_):
         raise TrajectoryError(f"compound must be True or False, got {compound!r}")
     pol = parse_polarity(polarity, required=False)
@@ -236,8 +237,7 @@ def two_phase(
     ...           rate=1.0, kind="linear").values.tolist()
     [84.0, 88.0, 89.0, 90.0]
     """
-    if kind not in ("compound", "linear"):
-        raise TrajectoryError(f"kind must be 'compound' or 'linear', got {kind!r}")
+    check_choice(kind, "kind", ("compound", "linear"), TrajectoryError)
     if (first_rate is None) == (step is None):
         raise TrajectoryError("give exactly one of first_rate (a change a period) or step")
     b = baseline_array(baseline, unit)
@@ -261,6 +261,7 @@ def two_phase(
         if compound
         else as_float_array(raw_first, first_name, error=TrajectoryError)
     )
+    broadcast(TrajectoryError, baseline=b, rate=later, **{first_name: first})
     bb = b[..., np.newaxis]
     f, r = first[..., np.newaxis], later[..., np.newaxis]
     before = np.minimum(k, kb)

@@ -4,16 +4,22 @@ add the parts of a composite measure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array, check_ndigits, round_half_up
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    check_finite_result,
+    check_ndigits,
+    round_half_up,
+)
 from outcomes.errors import TrajectoryError
 from outcomes.trajectory import Rule, Trajectory
 
-__all__ = ["check_compatible", "composite", "phase"]
+__all__ = ["as_trajectories", "check_compatible", "composite", "phase"]
 
 
 def phase(
@@ -32,9 +38,11 @@ def phase(
     [33.4, 33.3, 33.3]
     """
     a = as_float_array(annual, "annual", error=TrajectoryError, nonnegative=True)
-    w = as_float_array(list(shares), "shares", error=TrajectoryError, nonnegative=True)
+    w = as_float_array(shares, "shares", error=TrajectoryError, nonnegative=True)
     if w.ndim != 1 or w.size == 0:
         raise TrajectoryError(f"shares must be a non-empty sequence, got {shares!r}")
+    if (w > 1).any():
+        raise TrajectoryError(f"shares must each be at most 1, got {float(w.max())!r}")
     if abs(float(w.sum()) - 1.0) > 1e-9:
         raise TrajectoryError(f"shares must sum to 1 (within 1e-9), got {float(w.sum())!r}")
     parts = a[..., np.newaxis] * w
@@ -42,7 +50,14 @@ def phase(
         return parts
     ndigits = check_ndigits(ndigits, TrajectoryError)
     scale = 10.0**ndigits
-    total_units = np.rint(np.asarray(round_half_up(a, ndigits)) * scale)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total_units = np.rint(np.asarray(round_half_up(a, ndigits)) * scale)
+    check_finite_result(
+        total_units,
+        "the annual figures",
+        TrajectoryError,
+        f"too large to split at ndigits={ndigits}",
+    )
     raw = total_units[..., np.newaxis] * w
     base = np.floor(raw + 1e-9)
     remainder = (total_units - base.sum(axis=-1)).astype(np.int64)
@@ -54,9 +69,32 @@ def phase(
     return np.asarray(base / scale)
 
 
+def as_trajectories(items: object, what: str) -> list[Trajectory]:
+    """``items`` as a list of trajectories; anything else raises naming its position.
+
+    >>> as_trajectories([1.0], "part")
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.TrajectoryError: part 0 must be a Trajectory, got float: 1.0
+    """
+    if isinstance(items, Trajectory | str | bytes) or not isinstance(items, Iterable):
+        raise TrajectoryError(f"{what}s must be a sequence of trajectories, got {items!r:.80}")
+    listed: list[Trajectory] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Trajectory):
+            raise TrajectoryError(
+                f"{what} {i} must be a Trajectory, got {type(item).__name__}: {item!r:.60}"
+            )
+        listed.append(item)
+    return listed
+
+
 def check_compatible(trajectories: Sequence[Trajectory], what: str = "part") -> None:
     """Raise unless the trajectories share periods, baseline period and unit, and their
     polarities (where stated) agree: the condition for adding or averaging them."""
+    trajectories = as_trajectories(trajectories, what)
+    if not trajectories:
+        raise TrajectoryError(f"no {what}s given")
     first = trajectories[0]
     for i, other in enumerate(trajectories[1:], start=1):
         if other.periods != first.periods or other.start != first.start:
@@ -84,6 +122,7 @@ def composite(parts: Sequence[Trajectory], *, measure: str | None = None) -> Tra
     >>> composite([a, b]).values.tolist()
     [140.0]
     """
+    parts = as_trajectories(parts, "part")
     if len(parts) < 2:
         raise TrajectoryError(f"a composite needs two or more parts, got {len(parts)}")
     check_compatible(parts, "part")
@@ -96,10 +135,13 @@ def composite(parts: Sequence[Trajectory], *, measure: str | None = None) -> Tra
     baseline = np.zeros(shape)
     values = np.zeros((*shape, len(first.periods)))
     target = np.zeros(shape)
-    for p in parts:
-        baseline = baseline + p.baseline
-        values = values + p.values
-        target = target + p.target
+    with np.errstate(over="ignore", invalid="ignore"):
+        for p in parts:
+            baseline = baseline + p.baseline
+            values = values + p.values
+            target = target + p.target
+    check_finite_result(values, "the composite's sums", TrajectoryError)
+    check_finite_result(baseline, "the composite's baseline", TrajectoryError)
     polarity = next((p.polarity for p in parts if p.polarity is not None), None)
     return Trajectory.model_construct(
         baseline=np.asarray(baseline),

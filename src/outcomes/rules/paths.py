@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, broadcast
 from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
@@ -75,6 +75,7 @@ def to_target(
     """
     b = baseline_array(baseline, unit)
     t = as_float_array(target, "target", error=TrajectoryError, nonnegative=True)
+    broadcast(TrajectoryError, baseline=b, target=t)
     pol = parse_polarity(polarity, required=False)
     check_profile(profile)
     not_worse(b, t, pol, "target")
@@ -123,6 +124,7 @@ def reach_national(
     """
     b = baseline_array(baseline, unit)
     nat = as_float_array(national, "national", error=TrajectoryError, nonnegative=True)
+    broadcast(TrajectoryError, baseline=b, national=nat)
     pol = parse_polarity(polarity, required=True)
     assert pol is not None
     check_profile(profile)

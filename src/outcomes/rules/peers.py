@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, broadcast, check_choice
 from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
@@ -54,10 +54,8 @@ def _quantile_target(
     """Target at the boundary (or middle) of the band ``steps`` better; (target, bounds)."""
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
         raise TrajectoryError(f"steps must be a whole number >= 1, got {steps!r}")
-    if aim not in ("boundary", "middle"):
-        raise TrajectoryError(f"aim must be 'boundary' or 'middle', got {aim!r}")
-    if nan_policy not in ("raise", "omit"):
-        raise TrajectoryError(f"nan_policy must be 'raise' or 'omit', got {nan_policy!r}")
+    check_choice(aim, "aim", ("boundary", "middle"), TrajectoryError)
+    check_choice(nan_policy, "nan_policy", ("raise", "omit"), TrajectoryError)
     bounds = quantile_bounds(peers, quantiles, method, nan_policy=nan_policy)  # type: ignore[arg-type]
     k = bounds.shape[-1] - 1
     shape = b.shape
@@ -191,6 +189,7 @@ def national_or_quantile(
     """
     b = baseline_array(baseline, unit)
     nat = as_float_array(national, "national", error=TrajectoryError, nonnegative=True)
+    broadcast(TrajectoryError, baseline=b, national=nat)
     pol = parse_polarity(polarity, required=True)
     assert pol is not None
     check_profile(profile)

@@ -3,12 +3,13 @@ achieved (an ambition grounded in what comparable areas did, not a round number)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field
+from pydantic import AfterValidator, AllowInfNan, Field
 
 from outcomes.errors import ScoringError, TrajectoryError
 from outcomes.periods import Period
@@ -133,8 +134,21 @@ def peer_achieved(
 # --------------------------------------------------------------------------------------------
 
 
+def _missing_or_finite(value: float | None) -> float | None:
+    """A history cell: a number, or missing (``nan`` in a plan file, as TOML has no null)."""
+    if value is None or math.isnan(value):
+        return None
+    if math.isinf(value):
+        raise ValueError(f"must be a finite number or nan (missing), got {value!r}")
+    return value
+
+
+#: A cell of a history: a finite number, or missing (``nan``, ``None``).
+HistoryCell = Annotated[float | None, AllowInfNan(True), AfterValidator(_missing_or_finite)]
+
+
 class PeerAchievedParameters(RuleParameters):
-    history: list[list[float | None]] | None = Field(
+    history: list[list[HistoryCell]] | None = Field(
         default=None,
         description="peers' history, areas x years (or selected from data with history = {...})",
     )
@@ -144,8 +158,8 @@ class PeerAchievedParameters(RuleParameters):
         le=1,
         description="how far along peers' improvement (0.75: the best quarter)",
     )
-    lower: list[list[float | None]] | None = None
-    upper: list[list[float | None]] | None = None
+    lower: list[list[HistoryCell]] | None = None
+    upper: list[list[HistoryCell]] | None = None
     confidence: float = Field(default=0.95, gt=0, lt=1)
     compound: bool = True
     indexing: Indexing = "elapsed"

@@ -18,6 +18,7 @@ from outcomes._arrays import (
     FloatArray,
     as_float_array,
     broadcast,
+    check_choice,
     check_finite_result,
 )
 from outcomes.errors import ScoringError
@@ -63,8 +64,11 @@ def confidence_level(confidence: object, name: str = "confidence") -> float:
     outcomes.errors.ScoringError: confidence must be a fraction in (0, 1) such as 0.95, got 99.8; give 0.998
     """
     if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.number):
-        raise ScoringError(f"{name} must be a fraction such as 0.95, got {confidence!r}")
-    c = float(confidence)
+        raise ScoringError(f"{name} must be a fraction such as 0.95, got {confidence!r:.80}")
+    try:
+        c = float(confidence)
+    except OverflowError:
+        raise ScoringError(f"{name} must be a fraction such as 0.95, got a huge number") from None
     if not 0.0 < c < 1.0:
         hint = f"; give {c / 100:g}" if 1.0 < c < 100.0 else ""
         raise ScoringError(
@@ -87,10 +91,10 @@ def z_value(confidence: float = 0.95) -> float:
 def _z(confidence: float, z: float | None) -> float:
     if z is None:
         return z_value(confidence)
-    if isinstance(z, bool) or not isinstance(z, int | float | np.number) or not np.isfinite(z):
-        raise ScoringError(f"z must be a positive number such as 1.96, got {z!r}")
-    if z <= 0 or z > 40:
-        raise ScoringError(f"z must be a positive number such as 1.96 (at most 40), got {z!r}")
+    if isinstance(z, bool) or not isinstance(z, int | float | np.number):
+        raise ScoringError(f"z must be a positive number such as 1.96, got {z!r:.80}")
+    if not 0 < z <= 40:  # also refuses NaN, infinities and huge integers
+        raise ScoringError(f"z must be a positive number such as 1.96 (at most 40), got {z!r:.80}")
     return float(z)
 
 
@@ -170,14 +174,20 @@ def wilson(
             f"{float(x[tuple(bad)])!r}, denominator {float(n[tuple(bad)])!r}"
         )
     zz = _z(confidence, z)
-    p = x / n
-    z2n = zz * zz / n
-    centre = (p + z2n / 2) / (1 + z2n)
-    spread = zz / (1 + z2n) * np.sqrt(p * (1 - p) / n + z2n / (4 * n))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        p = x / n
+        z2n = zz * zz / n
+        centre = (p + z2n / 2) / (1 + z2n)
+        spread = zz / (1 + z2n) * np.sqrt(p * (1 - p) / n + z2n / (4 * n))
     # the limits are exactly 0 and 1 at the ends (rounding would leave a few ulps otherwise),
-    # and never exclude the estimate itself
+    # and never exclude the estimate itself; a denominator so small that z^2 / n overflows
+    # (below about 1e-308) has the limits of n -> 0, the whole of [0, 1]
+    tiny = np.isinf(z2n)
     lower = np.where(x == 0, 0.0, np.clip(np.minimum(centre - spread, p), 0.0, 1.0))
     upper = np.where(x == n, 1.0, np.clip(np.maximum(centre + spread, p), 0.0, 1.0))
+    lower, upper = np.where(tiny, 0.0, lower), np.where(tiny, 1.0, upper)
+    check_finite_result(np.asarray(lower), "the Wilson limits", ScoringError)
+    check_finite_result(np.asarray(upper), "the Wilson limits", ScoringError)
     return _interval(lower, upper)
 
 
@@ -213,7 +223,11 @@ def poisson_exact(
     with np.errstate(invalid="ignore", over="ignore"):
         lower = np.where(x > 0, chdtri(np.where(x > 0, 2 * x, 1.0), 1 - alpha / 2) / 2, 0.0)
         upper = chdtri(2 * x + 2, alpha / 2) / 2
+    # a count that is a tiny fraction (below 1e-6) has a lower limit of 0 to double precision;
+    # chdtri gives NaN there, its degrees of freedom being too small
+    lower = np.where((x < 1e-6) & np.isnan(lower), 0.0, lower)
     check_finite_result(np.asarray(upper), "the exact Poisson limits", ScoringError)
+    check_finite_result(np.asarray(lower), "the exact Poisson limits", ScoringError)
     return _interval(np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64))
 
 
@@ -310,8 +324,7 @@ def rate_ci(
     >>> [round(float(v), 2) for v in rate_ci([3, 30], 1000, per=1000, method="auto").upper]
     [8.77, 42.83]
     """
-    if method not in ("byar", "exact", "auto"):
-        raise ScoringError(f"method must be 'byar', 'exact' or 'auto', got {method!r}")
+    check_choice(method, "method", ("byar", "exact", "auto"), ScoringError)
     multiplier = _per(per)
     x, n = broadcast(
         ScoringError, count=_counts(count), denominator=_positive(denominator, "denominator")
@@ -328,9 +341,13 @@ def rate_ci(
             lo, hi = np.array(lo, copy=True), np.array(hi, copy=True)
             elo, ehi = poisson_exact(x[small], conf)
             lo[small], hi[small] = elo, ehi
-    scale = multiplier / n
-    lower, upper = np.asarray(lo) * scale, np.asarray(hi) * scale
-    check_finite_result(upper, "the rate limits", ScoringError)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = multiplier / n
+        lower, upper = np.asarray(lo) * scale, np.asarray(hi) * scale
+    check_finite_result(
+        np.asarray(upper), "the rate limits", ScoringError, "the denominator is too small"
+    )
+    check_finite_result(np.asarray(lower), "the rate limits", ScoringError)
     return _interval(lower, upper)
 
 
@@ -376,8 +393,7 @@ def dsr_ci(
     >>> round(lo, 2), round(hi, 2)
     (406.81, 608.14)
     """
-    if method not in ("byar", "exact"):
-        raise ScoringError(f"method must be 'byar' or 'exact', got {method!r}")
+    check_choice(method, "method", ("byar", "exact"), ScoringError)
     rate, o, var = broadcast(
         ScoringError,
         dsr=as_float_array(dsr, "dsr", error=ScoringError),

@@ -17,8 +17,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array, check_ndigits
-from outcomes.errors import OutcomesError, TrajectoryError
+from outcomes._arrays import (
+    FloatArray,
+    as_float_array,
+    check_choice,
+    check_finite_result,
+    check_ndigits,
+)
+from outcomes.errors import OutcomesError, OutcomesWarning, TrajectoryError
 from outcomes.polarity import Polarity
 
 __all__ = [
@@ -50,8 +56,9 @@ QUANTILE_METHODS: dict[str, str] = {
 }
 
 
-class QuantileWarning(UserWarning):
-    """Some values could not be given a quantile (missing, or their group is too small)."""
+class QuantileWarning(OutcomesWarning):
+    """Some values could not be given a quantile (missing, or their group is too small); they
+    get NaN, counted in the message, and nothing is dropped."""
 
 
 def _check_quantiles(quantiles: int, error: type[OutcomesError]) -> int:
@@ -87,10 +94,8 @@ def quantile_bounds(
            [10. , 25. , 40. ]])
     """
     k = _check_quantiles(quantiles, TrajectoryError)
-    if method not in QUANTILE_METHODS:
-        raise TrajectoryError(
-            f"method must be one of {', '.join(sorted(QUANTILE_METHODS))}, got {method!r}"
-        )
+    check_choice(method, "method", sorted(QUANTILE_METHODS), TrajectoryError)
+    check_choice(nan_policy, "nan_policy", ("raise", "omit"), TrajectoryError)
     array = as_float_array(values, "peers", error=TrajectoryError, finite=False)
     if array.ndim == 0:
         raise TrajectoryError(f"peers must be a sequence of values, got {values!r}")
@@ -108,12 +113,19 @@ def quantile_bounds(
         raise TrajectoryError(
             f"peers need more than 3 values and at least quantiles={k} values, got {smallest}"
         )
+    places = None if ndigits is None else check_ndigits(ndigits, TrajectoryError)
     probs = np.linspace(0.0, 1.0, k + 1)
     func = np.nanquantile if missing.any() else np.quantile
-    bounds = func(array, probs, axis=-1, method=QUANTILE_METHODS[method])  # type: ignore[call-overload]
-    bounds = np.moveaxis(bounds, 0, -1)
-    if ndigits is not None:
-        bounds = np.round(bounds, check_ndigits(ndigits, TrajectoryError))
+    with np.errstate(over="ignore", invalid="ignore"):
+        bounds = func(array, probs, axis=-1, method=QUANTILE_METHODS[method])  # type: ignore[call-overload]
+        bounds = np.moveaxis(bounds, 0, -1)
+        if places is not None:
+            rounded = np.round(bounds, places)
+            # values too large to hold decimals are whole already (rounding them overflows)
+            bounds = np.where(np.isfinite(rounded), rounded, bounds)
+    check_finite_result(
+        np.asarray(bounds), "the quantile bounds", TrajectoryError, "the peer values are too large"
+    )
     return np.asarray(bounds, dtype=np.float64)
 
 
@@ -131,11 +143,25 @@ def quantile_categories(
     """
     edges = as_float_array(bounds, "bounds", error=TrajectoryError)
     array = as_float_array(values, "values", error=TrajectoryError)
+    if edges.ndim == 0 or edges.shape[-1] < 2:
+        raise TrajectoryError(
+            f"bounds must be [min, ..., max] with at least 2 values along the last axis, got "
+            f"shape {edges.shape}"
+        )
+    if (edges[..., 1:] < edges[..., :-1]).any():
+        raise TrajectoryError("bounds must not decrease along the last axis")
     k = edges.shape[-1] - 1
     inner = edges[..., 1:-1]
     if inner.ndim == 1:
         category = np.searchsorted(inner, array, side="left") + 1
     else:
+        try:
+            np.broadcast_shapes(inner.shape[:-1], array.shape)
+        except ValueError:
+            raise TrajectoryError(
+                f"shapes do not match: values has shape {array.shape}, bounds has shape "
+                f"{edges.shape} (one row of bounds per value)"
+            ) from None
         category = (inner < array[..., np.newaxis]).sum(axis=-1) + 1
     if polarity is not None and Polarity.parse(polarity) is Polarity.HIGHER_IS_BETTER:
         category = k + 1 - category
@@ -178,14 +204,18 @@ def assign_quantiles(
     if array.ndim != 1:
         raise TrajectoryError(f"values must be one-dimensional, got shape {array.shape}")
     n = array.shape[0]
-    if first not in ("best", "worst"):
-        raise TrajectoryError(f"first must be 'best' or 'worst', got {first!r}")
+    check_choice(first, "first", ("best", "worst"), TrajectoryError)
     invert = _invert_flags(polarity, n, first)
 
     if groups is None:
         codes = np.zeros(n, dtype=np.intp)
     else:
-        group_array = np.asarray(groups)
+        try:
+            group_array = np.asarray(groups)
+        except ValueError:
+            raise TrajectoryError(
+                f"groups must be one label per value ({n}), got {groups!r:.80}"
+            ) from None
         if group_array.shape != (n,):
             raise TrajectoryError(
                 f"groups must have one label per value ({n}), got shape {group_array.shape}"

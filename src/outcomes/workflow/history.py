@@ -196,7 +196,7 @@ def _is_fingertips(path: str | Path) -> bool:
     text, _ = read_text(path, what="history file")
     for _, header in csv_rows(text, str(path)):
         return all(c in [h.strip() for h in header] for c in REQUIRED)
-    raise InputError(f"{path}: the history file is empty; it needs a header row")
+    raise InputError(f"{path}: line 1: the history file is empty; it needs a header row")
 
 
 def _number(text: str, column: str, line: int, source: str, problems: list[str]) -> float:
@@ -230,7 +230,9 @@ def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
     try:
         _, header = next(rows)
     except StopIteration:
-        raise InputError(f"{source}: the history file is empty; it needs a header row") from None
+        raise InputError(
+            f"{source}: line 1: the history file is empty; it needs a header row"
+        ) from None
     lowered = [h.strip().lower() for h in header]
     index: dict[str, int] = {}
     for key, name in wanted.items():

@@ -11,7 +11,6 @@ for many (``baselines = "baselines.csv"``: one row per organisation and measure)
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +24,7 @@ from pydantic import (
 )
 
 from outcomes._fields import PolarityField
-from outcomes._files import read_text
+from outcomes._files import TOO_DEEP, deep_line, load_toml, read_text
 from outcomes._format import key_path, problem_report
 from outcomes.catalogue import (
     AmbitionsFramework,
@@ -39,7 +38,7 @@ from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
 from outcomes.rules import get, plan_rule_type
-from outcomes.units import UNITS, unit
+from outcomes.units import UNITS, check_counts, check_values, unit
 
 __all__ = [
     "Baseline",
@@ -60,7 +59,7 @@ DEFAULT_BCF_EDITION = "bcf-2015-16"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Baseline(_Strict):
@@ -282,12 +281,9 @@ def parse_plan(text: str, *, source: str = "<plan>", folder: str | Path | None =
     >>> plan.measures["pyll"].rule.rate
     -0.032
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{source}: not valid TOML: {error}", (f"{source}: {error}",)) from None
-    except RecursionError:
-        raise InputError(f"{source}: nested too deeply to be a plan file") from None
+    if not isinstance(text, str):
+        raise InputError(f"{source}: a plan must be given as TOML text, got {type(text).__name__}")
+    raw = load_toml(text, source, InputError)
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as error:
@@ -300,7 +296,7 @@ def parse_plan(text: str, *, source: str = "<plan>", folder: str | Path | None =
             problems.append(f"{where}: {msg}{shown}")
         raise InputError(problem_report(source, problems), tuple(dict.fromkeys(problems))) from None
     except RecursionError:
-        raise InputError(f"{source}: nested too deeply to be a plan file") from None
+        raise InputError(f"{source}: line {deep_line(text)}: {TOO_DEEP}") from None
     _check_catalogue(plan, source)
     if folder is not None:
         plan._folder = Path(folder)
@@ -364,11 +360,14 @@ def _check_catalogue(plan: Plan, source: str) -> None:
             )
         if m.baseline is not None and unit_id is not None:
             try:
-                from outcomes.units import check_values
-
                 check_values(m.baseline.value, unit_id, "baseline")
             except OutcomesError as error:
                 problems.append(f"measures.{key}.baseline.value: {error}")
+            if m.baseline.count is not None and m.baseline.denominator is not None:
+                try:
+                    check_counts(m.baseline.count, m.baseline.denominator, unit_id, "baseline")
+                except OutcomesError as error:
+                    problems.append(f"measures.{key}.baseline.count: {error}")
     if plan.quality_premium is not None:
         try:
             qp = load(plan.quality_premium.scheme, QualityPremiumScheme)

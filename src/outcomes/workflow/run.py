@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._format import format_table
+from outcomes._format import format_table, problem_report
 from outcomes.catalogue import QualityPremiumScheme, find_objective, load
 from outcomes.errors import InputError, OutcomesError
 from outcomes.incentives import PremiumResult, quality_premium
@@ -25,6 +25,7 @@ from outcomes.rules import get
 from outcomes.rules.objectives import objective_provenance
 from outcomes.scoring import Score, score
 from outcomes.trajectory import Trajectory
+from outcomes.units import check_counts
 from outcomes.workflow.history import (
     HistoryArg,
     HistorySet,
@@ -284,6 +285,21 @@ def _peer_set(
     return cache[cache_key]
 
 
+def _check_baseline_counts(
+    source: str, key: str, rows: Mapping[str, Any], unit_id: str | None
+) -> None:
+    """A baselines table's counts within their denominators for a share of a population, each
+    problem with its line."""
+    problems = []
+    for line, x, n in zip(rows["lines"], rows["count"], rows["denominator"], strict=True):
+        try:
+            check_counts(x, n, unit_id, f"{source}: line {line}, measure {key!r}", error=InputError)
+        except InputError as error:
+            problems.append(str(error))
+    if problems:
+        raise InputError(problem_report(source, problems), tuple(problems))
+
+
 def run_plan(
     plan: PlanLike,
     *,
@@ -372,6 +388,7 @@ def run_plan(
             rows = table.for_measure(key, codes)
             baseline: Any = rows["value"]
             start: Any = rows["period"]
+            _check_baseline_counts(table.source, key, rows, unit_id)
         else:
             assert m.baseline is not None
             baseline = np.array([m.baseline.value])
@@ -542,6 +559,11 @@ def premium(
     plan = _plan(plan)
     if plan.quality_premium is None:
         raise InputError("the plan has no [quality_premium] table")
+    if not isinstance(scores, Mapping) or not all(isinstance(s, Score) for s in scores.values()):
+        raise InputError(
+            f"scores must be score_plan's result (or a mapping of measure key to Score), got "
+            f"{type(scores).__name__}"
+        )
     qp_plan = plan.quality_premium
     scheme = load(qp_plan.scheme, QualityPremiumScheme)
     targets = scores.targets if isinstance(scores, PlanScores) else None

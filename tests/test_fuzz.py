@@ -1,0 +1,1778 @@
+"""Fuzzing the public surface: every call gives valid output or an ``OutcomesError``, nothing else.
+
+Strategies mix valid values with NaN, +-inf, 0, negatives, huge and tiny floats, huge integers
+(``10**400``), wrong types, wrong shapes and wrong strings. The property, for every public
+function and reader (issue 12):
+
+* the call returns valid output: every number finite, or NaN only beside its missing marker
+  (GREY / NOT_AVAILABLE, NOT_SCORED, a note), or
+* it raises an :class:`~outcomes.errors.OutcomesError` subclass;
+* anything else (a bare numpy/Python exception, a numpy ``RuntimeWarning``, a silent ``inf``)
+  fails the test. Readers given random bytes or mangled real files raise an ``InputError`` whose
+  message names a line, or read the file.
+
+The budget comes from the hypothesis profile (``tests/conftest.py``): ``ci`` by default, ``fuzz``
+with ``OUTCOMES_HYPOTHESIS_PROFILE=fuzz`` (``make fuzz``). Expensive targets (plan runs, the CLI,
+workbooks) take a share of the profile's examples (:func:`budget`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import outcomes
+from outcomes import catalogue, frames, incentives, oversight, periods, rollup, stats, units
+from outcomes.errors import InputError, OutcomesError, OutcomesWarning
+from outcomes.io import ActualsTable, BaselinesTable, Column, Table, writers
+from outcomes.scoring import Score
+from outcomes.trajectory import Trajectory
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+EXAMPLES = ROOT / "examples"
+
+# --------------------------------------------------------------------------------------------
+# the budget and the property
+# --------------------------------------------------------------------------------------------
+
+
+def budget(share: float = 1.0) -> settings:
+    """A share of the loaded profile's examples (at least 5), no deadline."""
+    examples = max(5, int(settings.default.max_examples * share))
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+class Refused:
+    """The call raised an OutcomesError (kept for the tests that look at the message)."""
+
+    def __init__(self, error: OutcomesError) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Refused({type(self.error).__name__}: {self.error})"
+
+
+@contextlib.contextmanager
+def strict_warnings() -> Iterator[None]:
+    """The library's own warnings are allowed; numpy's RuntimeWarnings (overflow, invalid) are
+    defects, so they raise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", OutcomesWarning)
+        warnings.simplefilter("ignore", stats.QuantileWarning)
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+
+
+def attempt(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``func``: its result, or :class:`Refused` for an OutcomesError. Any other exception
+    (or a warning that is not the library's) propagates and fails the test."""
+    with strict_warnings():
+        try:
+            return func(*args, **kwargs)
+        except OutcomesError as error:
+            refused = Refused(error)
+    assert str(refused.error), f"{type(refused.error).__name__} with an empty message"
+    return refused
+
+
+def finite(value: Any, what: str = "result") -> None:
+    """Every number in ``value`` is finite (arrays, floats, tuples, lists, dicts)."""
+    if value is None or isinstance(value, str | bool | np.bool_):
+        return
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fc":
+            bad = ~np.isfinite(value)
+            assert not bad.any(), f"{what}: non-finite {value[bad][:3]} in {value!r:.200}"
+        return
+    if isinstance(value, float | np.floating):
+        assert math.isfinite(value), f"{what}: {value!r}"
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            finite(v, f"{what}[{k!r}]")
+        return
+    if isinstance(value, tuple | list):
+        for i, v in enumerate(value):
+            finite(v, f"{what}[{i}]")
+
+
+def nan_only_where(values: Any, missing: Any, what: str) -> None:
+    """NaN in ``values`` only where ``missing`` (the marker beside it) is True; no inf at all."""
+    array = np.asarray(values, dtype=float)
+    mask = np.broadcast_to(np.asarray(missing, dtype=bool), array.shape)
+    assert not np.isinf(array).any(), f"{what}: infinite values {array!r:.200}"
+    silent = np.isnan(array) & ~mask
+    assert not silent.any(), f"{what}: NaN without its marker in {array!r:.200}"
+
+
+def check_trajectory(t: Trajectory) -> None:
+    assert isinstance(t, Trajectory)
+    finite(t.baseline, "baseline")
+    finite(t.values, "values")
+    finite(t.target, "target")
+    assert t.values.shape == (*t.baseline.shape, len(t.periods))
+
+
+def check_score(s: Score) -> None:
+    assert isinstance(s, Score)
+    finite(s.target, "target")
+    missing = ~np.asarray(s.available, dtype=bool)
+    assert np.array_equal(np.isnan(s.actual), missing), "actual NaN where not marked missing"
+    assert (s.rag[missing] == "GREY").all() and (s.verdict[missing] == "NOT_AVAILABLE").all()
+    assert (s.rag[~missing] != "GREY").all()
+    nan_only_where(s.gap, missing, "gap")
+    nan_only_where(s.progress, missing, "progress")
+    for name in ("lower", "upper"):
+        limit = getattr(s, name)
+        if limit is not None:
+            no_interval = missing | (s.verdict == "NO_INTERVAL")
+            nan_only_where(limit, no_interval, name)
+    str(s)
+    s.summary()
+
+
+def check(result: Any) -> Any:
+    """The generic validity check of a result (type-aware where the type has markers)."""
+    if isinstance(result, Refused):
+        return result
+    if isinstance(result, Trajectory):
+        check_trajectory(result)
+    elif isinstance(result, Score):
+        check_score(result)
+    elif isinstance(result, oversight.MetricScores):
+        nan_only_where(result.scores, result.status == "NOT_SCORED", "scores")
+        nan_only_where(result.rank, result.status == "NOT_SCORED", "rank")
+    elif isinstance(result, oversight.Segmentation):
+        nan_only_where(result.segments, result.status == "NOT_SEGMENTED", "segments")
+        nan_only_where(result.league_rank, result.status == "NOT_SEGMENTED", "league_rank")
+    elif hasattr(result, "model_dump"):
+        finite(result.model_dump(), type(result).__name__)
+        str(result)
+    else:
+        finite(result)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# strategies: valid values mixed with every kind of bad one
+# --------------------------------------------------------------------------------------------
+
+ODD_FLOATS = (
+    math.nan,
+    math.inf,
+    -math.inf,
+    0.0,
+    -0.0,
+    -1.0,
+    -1e-300,
+    1e308,
+    -1e308,
+    1.7976931348623157e308,
+    5e-324,
+    1e-300,
+    0.5,
+    1.0,
+    99.8,
+    100.0,
+    101.0,
+    1e15,
+)
+WRONG = (
+    "x",
+    "",
+    "nan",
+    "1e400",
+    "..",
+    None,
+    True,
+    b"1",
+    (),
+    [],
+    {},
+    {"a": 1},
+    complex(1, 1),
+    10**400,
+    -(10**400),
+    [1, [2, 3]],
+    [[1, 2], [3]],
+    object(),
+)
+WRONG_STRINGS = ("bogus", "", "x", "99.8", "furlongs", "HIGHER", " lower ", "none", "ñ=1+1")
+
+
+def numbers() -> st.SearchStrategy[Any]:
+    """One number: ordinary, odd (NaN, inf, huge, tiny, 0, negative) or a huge integer."""
+    return st.one_of(
+        st.floats(min_value=-1e6, max_value=1e6),
+        st.sampled_from(ODD_FLOATS),
+        st.floats(),
+        st.integers(min_value=-(10**6), max_value=10**6),
+        st.just(10**400),
+    )
+
+
+def positive() -> st.SearchStrategy[float]:
+    return st.floats(min_value=0.1, max_value=1e5)
+
+
+def arrays(element: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[Any]:
+    """Scalars, lists and 2-D lists (shapes that may not broadcast) of ``element``."""
+    element = numbers() if element is None else element
+    return st.one_of(
+        element,
+        st.lists(element, min_size=0, max_size=5),
+        st.lists(st.lists(element, min_size=2, max_size=2), min_size=1, max_size=3),
+        st.lists(element, min_size=1, max_size=5).map(np.asarray),
+    )
+
+
+def wrong() -> st.SearchStrategy[Any]:
+    return st.sampled_from(WRONG)
+
+
+def anything() -> st.SearchStrategy[Any]:
+    """A value of any kind: numbers, arrays of any shape, wrong types and strings."""
+    return st.one_of(arrays(), wrong(), st.sampled_from(WRONG_STRINGS), st.text(max_size=8))
+
+
+def mostly(valid: st.SearchStrategy[Any], bad: st.SearchStrategy[Any] | None = None) -> Any:
+    """Valid values most of the time, anything otherwise (so calls get past the first check)."""
+    return st.one_of(valid, valid, valid, bad if bad is not None else anything())
+
+
+YEARS = ("2012", "2013", "2012/13", "2013/14", "2014/15", "2018/19", "2014/15 Q1", "Apr 2014")
+PERIODS = st.one_of(
+    st.sampled_from(YEARS), st.sampled_from(WRONG_STRINGS), st.text(max_size=10), wrong()
+)
+POLARITIES = mostly(st.sampled_from(["higher", "lower"]), st.sampled_from([*WRONG_STRINGS, None]))
+UNIT_IDS = st.one_of(
+    st.sampled_from(sorted(units.UNITS)), st.sampled_from(["furlongs", "", "PERCENT"]), wrong()
+)
+CONFIDENCE = mostly(st.sampled_from([0.95, 0.998, 0.9]), st.sampled_from([99.8, 95, 0, 1, -1]))
+
+
+# --------------------------------------------------------------------------------------------
+# foundations: _arrays, units, periods, polarity
+# --------------------------------------------------------------------------------------------
+
+
+@budget()
+@given(anything(), st.one_of(st.integers(-5, 20), st.just(400), wrong()))
+def test_round_half_up(values: Any, ndigits: Any) -> None:
+    from outcomes._arrays import round_half_up
+
+    result = attempt(round_half_up, values, ndigits)
+    if not isinstance(result, Refused):
+        array = np.asarray(values, dtype=float)
+        nan_only_where(result, np.isnan(array), "rounded")
+
+
+@budget()
+@given(anything(), UNIT_IDS, st.sampled_from(["actual", "baseline"]))
+def test_unit_check_values(values: Any, unit_id: Any, field: str) -> None:
+    attempt(units.check_values, values, unit_id, field)
+
+
+@budget()
+@given(mostly(arrays()), UNIT_IDS, UNIT_IDS)
+def test_unit_convert_and_describe(value: Any, a: Any, b: Any) -> None:
+    result = attempt(units.convert, value, a, b)
+    if not isinstance(result, Refused):  # NaN (missing) converts to NaN
+        nan_only_where(result, np.isnan(np.asarray(value, dtype=float)), "converted")
+    attempt(units.describe, a)
+    attempt(units.unit, a)
+    attempt(units.unit_expression, b)
+    attempt(units.quantity, value, a)
+
+
+@budget()
+@given(anything())
+def test_is_missing(value: Any) -> None:
+    result = attempt(units.is_missing, value)
+    assert isinstance(result, bool | Refused)
+
+
+@budget()
+@given(st.one_of(PERIODS, st.integers(), st.floats()))
+def test_period(value: Any) -> None:
+    p = attempt(periods.period, value)
+    if isinstance(p, periods.Period):
+        assert periods.period(str(p)) == p
+
+
+@budget()
+@given(
+    st.sampled_from([periods.FinancialYear, periods.CalendarYear, periods.Quarter, periods.Month]),
+    st.one_of(st.integers(1800, 2300), st.just(10**400), wrong(), st.text(max_size=6)),
+    st.one_of(st.integers(-3, 14), wrong()),
+    st.one_of(st.integers(-500, 500), st.just(10**400), wrong()),
+)
+def test_period_classes(kind: Any, year: Any, number: Any, steps: Any) -> None:
+    p = attempt(kind, year) if kind in (periods.FinancialYear, periods.CalendarYear) else None
+    if kind is periods.Quarter or kind is periods.Month:
+        p = attempt(kind, year, number)
+    if isinstance(p, periods.Period):
+        attempt(p.shift, steps)
+        attempt(p.years_until, p)
+        attempt(periods.financial_years, p, "2018/19")
+
+
+@budget()
+@given(anything())
+def test_polarity(value: Any) -> None:
+    attempt(outcomes.Polarity.parse, value)
+
+
+# --------------------------------------------------------------------------------------------
+# stats: intervals and quantiles
+# --------------------------------------------------------------------------------------------
+
+COUNTS = mostly(arrays(st.integers(0, 10**6)))
+DENOMINATORS = mostly(arrays(st.integers(1, 10**7)))
+Z = st.one_of(st.none(), st.none(), st.floats(), st.sampled_from(["x", 0, -1, 1.96, 41, math.nan]))
+
+
+@budget()
+@given(COUNTS, DENOMINATORS, CONFIDENCE, Z)
+def test_wilson(count: Any, denominator: Any, confidence: Any, z: Any) -> None:
+    result = check(attempt(stats.wilson, count, denominator, confidence, z=z))
+    if not isinstance(result, Refused):
+        lo, hi = result
+        assert np.all(np.asarray(lo) <= np.asarray(hi))
+
+
+@budget()
+@given(COUNTS, CONFIDENCE, Z)
+def test_poisson_and_byar(count: Any, confidence: Any, z: Any) -> None:
+    check(attempt(stats.poisson_exact, count, confidence))
+    check(attempt(stats.byar, count, confidence, z=z))
+
+
+@budget()
+@given(
+    COUNTS,
+    DENOMINATORS,
+    mostly(st.sampled_from([100_000, 1000, 100]), numbers()),
+    mostly(st.sampled_from(["byar", "exact", "auto"]), st.sampled_from(WRONG_STRINGS)),
+    CONFIDENCE,
+    Z,
+)
+def test_rate_ci(count: Any, denominator: Any, per: Any, method: Any, conf: Any, z: Any) -> None:
+    check(attempt(stats.rate_ci, count, denominator, per, method, conf, z=z))
+
+
+@budget()
+@given(
+    mostly(arrays(positive())),
+    COUNTS,
+    mostly(arrays(positive())),
+    CONFIDENCE,
+    mostly(st.sampled_from(["byar", "exact"]), st.sampled_from(WRONG_STRINGS)),
+)
+def test_dsr_ci(dsr: Any, count: Any, variance: Any, conf: Any, method: Any) -> None:
+    check(attempt(stats.dsr_ci, dsr, count, variance, conf, method))
+
+
+@budget()
+@given(anything(), mostly(st.sampled_from([0.95, 0.998]), anything()))
+def test_confidence_level(value: Any, confidence: Any) -> None:
+    result = attempt(stats.confidence_level, value)
+    if isinstance(result, Refused) and isinstance(value, float) and 1 < value < 100:
+        assert f"give {value / 100:g}" in str(result.error)
+    check(attempt(stats.z_value, confidence))
+
+
+PEERS = mostly(st.lists(positive(), min_size=4, max_size=30), arrays())
+
+
+@budget()
+@given(
+    PEERS,
+    st.one_of(st.integers(1, 10), wrong()),
+    mostly(st.sampled_from(sorted(stats.QUANTILE_METHODS)), st.sampled_from(WRONG_STRINGS)),
+    mostly(st.sampled_from(["raise", "omit"]), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.none(), st.integers(-2, 14), st.just(400), wrong()),
+)
+def test_quantile_bounds(peers: Any, k: Any, method: Any, nan_policy: Any, ndigits: Any) -> None:
+    check(attempt(stats.quantile_bounds, peers, k, method, nan_policy=nan_policy, ndigits=ndigits))
+
+
+@budget()
+@given(anything(), anything(), st.one_of(st.none(), POLARITIES))
+def test_quantile_categories(values: Any, bounds: Any, polarity: Any) -> None:
+    check(attempt(stats.quantile_categories, values, bounds, polarity=polarity))
+
+
+@budget()
+@given(
+    mostly(st.lists(st.one_of(positive(), st.just(math.nan)), max_size=20), anything()),
+    st.one_of(st.integers(1, 6), wrong()),
+    mostly(st.sampled_from(["higher", "lower"]), anything()),
+    st.one_of(st.none(), st.lists(st.sampled_from("ab"), max_size=20), anything()),
+    mostly(st.sampled_from(["best", "worst"]), st.sampled_from(WRONG_STRINGS)),
+)
+def test_assign_quantiles(values: Any, k: Any, polarity: Any, groups: Any, first: Any) -> None:
+    result = attempt(
+        stats.assign_quantiles, values, k, polarity=polarity, groups=groups, first=first
+    )
+    if not isinstance(result, Refused):
+        assert np.isin(result[~np.isnan(result)], np.arange(1, k + 1)).all()
+
+
+# --------------------------------------------------------------------------------------------
+# rules and trajectories
+# --------------------------------------------------------------------------------------------
+
+BASELINES = mostly(arrays(positive()))
+RATES = mostly(arrays(st.floats(min_value=-0.5, max_value=0.5)))
+PROFILES = mostly(
+    st.sampled_from(["linear", "geometric", "front-loaded", "back-loaded"]),
+    st.one_of(st.sampled_from(WRONG_STRINGS), st.lists(numbers(), max_size=6), wrong()),
+)
+INDEXING = mostly(st.sampled_from(["elapsed", "plan-year"]), st.sampled_from(WRONG_STRINGS))
+UNITS_OR_NONE = st.one_of(st.none(), UNIT_IDS)
+
+
+@st.composite
+def spans(draw: Any) -> dict[str, Any]:
+    """start / end / periods: mostly valid, sometimes wrong in any way."""
+    if draw(st.integers(0, 4)):
+        year = draw(st.integers(2008, 2020))
+        start = draw(st.sampled_from([f"{year}", f"{year}/{(year + 1) % 100:02d}"]))
+        last = year + draw(st.integers(1, 6))
+        end = f"{last}/{(last + 1) % 100:02d}"
+    else:
+        start, end = draw(PERIODS), draw(PERIODS)
+    out: dict[str, Any] = {"start": start, "end": end}
+    if not draw(st.integers(0, 5)):
+        out["periods"] = draw(st.one_of(st.lists(PERIODS, max_size=4), wrong()))
+    return out
+
+
+@budget()
+@given(BASELINES, RATES, spans(), anything(), INDEXING, POLARITIES, UNITS_OR_NONE)
+def test_percentage_change(
+    b: Any, rate: Any, span: Any, compound: Any, indexing: Any, pol: Any, unit_id: Any
+) -> None:
+    compound = compound if isinstance(compound, str) else True
+    check(
+        attempt(
+            outcomes.percentage_change,
+            b,
+            rate,
+            **span,
+            compound=compound if compound != "x" else False,
+            indexing=indexing,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+@budget()
+@given(BASELINES, spans(), POLARITIES, UNITS_OR_NONE)
+def test_hold(b: Any, span: Any, pol: Any, unit_id: Any) -> None:
+    t = check(attempt(outcomes.hold, b, **span, polarity=pol, unit=unit_id))
+    if isinstance(t, Trajectory):
+        check_trajectory_methods(t)
+
+
+@budget()
+@given(
+    BASELINES, mostly(arrays(positive())), spans(), PROFILES, INDEXING, POLARITIES, UNITS_OR_NONE
+)
+def test_to_target(
+    b: Any, target: Any, span: Any, profile: Any, indexing: Any, pol: Any, unit_id: Any
+) -> None:
+    check(
+        attempt(
+            outcomes.to_target,
+            b,
+            target,
+            **span,
+            profile=profile,
+            indexing=indexing,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+@budget()
+@given(BASELINES, mostly(arrays(positive())), spans(), PROFILES, POLARITIES, UNITS_OR_NONE)
+def test_reach_national(
+    b: Any, national: Any, span: Any, profile: Any, pol: Any, unit_id: Any
+) -> None:
+    check(
+        attempt(
+            outcomes.reach_national,
+            b,
+            national,
+            **span,
+            profile=profile,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+QUANTILE_OPTIONS = st.fixed_dictionaries(
+    {
+        "quantiles": st.one_of(st.sampled_from([4, 5]), st.integers(-1, 8), wrong()),
+        "steps": st.one_of(st.sampled_from([1, 2]), st.integers(-1, 5), wrong()),
+        "aim": mostly(st.sampled_from(["boundary", "middle"]), st.sampled_from(WRONG_STRINGS)),
+        "method": mostly(st.sampled_from(["fingertips", "r6"]), st.sampled_from(WRONG_STRINGS)),
+        "nan_policy": mostly(st.sampled_from(["raise", "omit"]), st.sampled_from(WRONG_STRINGS)),
+        "profile": PROFILES,
+    }
+)
+
+
+@budget()
+@given(BASELINES, PEERS, spans(), POLARITIES, QUANTILE_OPTIONS, UNITS_OR_NONE)
+def test_quantile_step(b: Any, peers: Any, span: Any, pol: Any, options: Any, unit_id: Any) -> None:
+    check(attempt(outcomes.quantile_step, b, peers, **span, polarity=pol, unit=unit_id, **options))
+
+
+@budget()
+@given(BASELINES, PEERS, mostly(arrays(positive())), spans(), POLARITIES, QUANTILE_OPTIONS)
+def test_national_or_quantile(
+    b: Any, peers: Any, national: Any, span: Any, pol: Any, options: Any
+) -> None:
+    check(
+        attempt(outcomes.national_or_quantile, b, peers, national, **span, polarity=pol, **options)
+    )
+
+
+@budget()
+@given(
+    BASELINES,
+    RATES,
+    st.one_of(st.none(), RATES),
+    st.one_of(st.none(), RATES),
+    mostly(st.sampled_from(["compound", "linear"]), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.sampled_from(["2014/15", "2015/16", "2016/17"]), PERIODS),
+    POLARITIES,
+)
+def test_two_phase(b: Any, rate: Any, first: Any, step: Any, kind: Any, brk: Any, pol: Any) -> None:
+    check(
+        attempt(
+            outcomes.two_phase,
+            b,
+            start="2013/14",
+            end="2018/19",
+            break_period=brk,
+            rate=rate,
+            first_rate=first,
+            step=step,
+            kind=kind,
+            polarity=pol,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(arrays(positive())),
+    mostly(st.sampled_from([[0.25] * 4, [0.3, 0.2, 0.2, 0.3]]), arrays()),
+    st.one_of(st.none(), st.integers(-2, 14), st.just(400), wrong()),
+)
+def test_phase(annual: Any, shares: Any, ndigits: Any) -> None:
+    result = check(attempt(outcomes.phase, annual, shares, ndigits=ndigits))
+    if not isinstance(result, Refused) and ndigits is not None:
+        total = np.asarray(result).sum(axis=-1)
+        from outcomes._arrays import round_half_up
+
+        assert np.allclose(total, round_half_up(annual, ndigits))
+
+
+@budget()
+@given(st.lists(st.tuples(BASELINES, POLARITIES, UNITS_OR_NONE), max_size=3), anything())
+def test_composite(parts: Any, measure: Any) -> None:
+    built = [
+        attempt(outcomes.hold, b, start="2013/14", end="2015/16", polarity=p, unit=u)
+        for b, p, u in parts
+    ]
+    trajectories = [t for t in built if isinstance(t, Trajectory)]
+    check(
+        attempt(
+            outcomes.composite, trajectories, measure=measure if isinstance(measure, str) else None
+        )
+    )
+    check(attempt(outcomes.composite, [*trajectories, measure]))
+
+
+@budget()
+@given(PROFILES, anything())
+def test_cumulative_share(profile: Any, x: Any) -> None:
+    from outcomes import trajectories
+
+    result = attempt(trajectories.cumulative_share, profile, x)
+    if not isinstance(result, Refused):
+        nan_only_where(result, np.isnan(np.asarray(x, dtype=float)), "shares")
+
+
+def check_trajectory_methods(t: Trajectory) -> None:
+    for ndigits in (0, 3, 400, -1, "x", None):
+        check(attempt(t.rounded, ndigits))
+    for which in ("2014/15", "2099/00", "x", 3, None):
+        attempt(t.index, which)
+        attempt(t.__getitem__, which)
+    change = attempt(t.change)
+    if not isinstance(change, Refused):  # relative change from a zero baseline is NaN, marked
+        zero = np.broadcast_to((t.baseline == 0)[..., np.newaxis], t.values.shape)
+        nan_only_where(change.relative, zero, "relative change")
+        finite(change.absolute)
+    for codes in (["a"], ["a", "a"], [], "ab", None, [1, 2, 3]):
+        attempt(t.with_organisations, codes)  # type: ignore[arg-type]
+    str(t)
+    repr(t)
+    t.to_records()
+    assert Trajectory.model_validate_json(t.model_dump_json()) == t
+
+
+@budget()
+@given(mostly(st.lists(positive(), min_size=1, max_size=3)), spans())
+def test_trajectory_methods(b: Any, span: Any) -> None:
+    t = attempt(outcomes.percentage_change, b, -0.1, **span)
+    if isinstance(t, Trajectory):
+        check_trajectory_methods(t)
+
+
+# --------------------------------------------------------------------------------------------
+# scoring, incentives, roll-up, oversight
+# --------------------------------------------------------------------------------------------
+
+CELL = st.one_of(
+    st.floats(min_value=0, max_value=200),
+    st.sampled_from([math.nan, None, "..", "Awaiting data", "x", "", "1,234.5", -1.0, math.inf]),
+    numbers(),
+)
+
+
+@st.composite
+def trajectories_to_score(draw: Any) -> Trajectory:
+    unit_id = draw(st.sampled_from([None, "percent", "proportion", "per_100000", "count", "eq5d"]))
+    bounds = {"percent": 100.0, "proportion": 1.0, "eq5d": 1.0}
+    top = bounds.get(unit_id or "", 1e4)
+    b = draw(st.lists(st.floats(min_value=0, max_value=top), min_size=1, max_size=3))
+    rate = draw(st.floats(min_value=-0.2, max_value=0.0))
+    measure = draw(st.sampled_from(["pyll", "=1+1", None]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutcomesWarning)  # fractions for a percentage: allowed
+        return outcomes.percentage_change(
+            b, rate, start="2013/14", end="2015/16", polarity="lower", unit=unit_id, measure=measure
+        )
+
+
+def cells(shape: tuple[int, ...]) -> st.SearchStrategy[Any]:
+    rows, cols = shape
+    grid = st.lists(st.lists(CELL, min_size=cols, max_size=cols), min_size=rows, max_size=rows)
+    return st.one_of(
+        grid,
+        grid.map(lambda g: np.asarray(g, dtype=object)),
+        st.dictionaries(st.sampled_from(["2014/15", "2015/16", "2099/00", "x"]), grid, max_size=2),
+        anything(),
+    )
+
+
+@budget()
+@given(trajectories_to_score(), st.data())
+def test_score(t: Trajectory, data: st.DataObject) -> None:
+    shape = t.values.shape
+    kwargs: dict[str, Any] = {}
+    choice = data.draw(st.sampled_from(["none", "interval", "counts", "junk"]))
+    if choice == "interval":
+        kwargs["lower"] = data.draw(cells(shape))
+        kwargs["upper"] = data.draw(cells(shape))
+    elif choice == "counts":
+        kwargs["count"] = data.draw(cells(shape))
+        kwargs["denominator"] = data.draw(cells(shape))
+    elif choice == "junk":
+        kwargs[data.draw(st.sampled_from(["lower", "count"]))] = data.draw(anything())
+    result = attempt(
+        outcomes.score,
+        t,
+        data.draw(cells(shape)),
+        polarity=data.draw(st.one_of(st.none(), POLARITIES)),
+        tolerance=data.draw(mostly(st.floats(0, 10), numbers())),
+        tolerance_kind=data.draw(mostly(st.sampled_from(["absolute", "relative"]))),
+        amber_progress=data.draw(st.one_of(st.none(), st.floats(0, 1), numbers())),
+        confidence=data.draw(CONFIDENCE),
+        method=data.draw(mostly(st.sampled_from(["auto", "byar", "exact"]))),
+        **kwargs,
+    )
+    check(result)
+    if isinstance(result, Score):
+        result.to_records()
+
+
+@budget()
+@given(anything())
+def test_score_needs_a_trajectory(value: Any) -> None:
+    attempt(outcomes.score, value, [1.0])
+
+
+@budget()
+@given(anything(), st.sampled_from(["actuals", "lower"]))
+def test_parse_values(value: Any, name: str) -> None:
+    from outcomes.scoring import parse_values
+
+    result = attempt(parse_values, value, name)
+    if not isinstance(result, Refused):
+        assert not np.isinf(result).any()
+
+
+ACHIEVED = st.dictionaries(
+    st.sampled_from(["pyll", "iapt", "emergency-admissions", "local", "bogus"]),
+    st.one_of(
+        st.booleans(),
+        st.floats(0, 1),
+        numbers(),
+        wrong(),
+        st.dictionaries(st.text(max_size=3), st.booleans(), max_size=2),
+    ),
+    max_size=4,
+)
+
+
+@budget()
+@given(
+    mostly(st.sampled_from(["quality-premium-2014-15", "quality-premium-2015-16"]), anything()),
+    mostly(st.floats(0, 1e6), numbers()),
+    ACHIEVED,
+    st.one_of(st.just(()), st.lists(st.sampled_from(["ae-4-hours", "bogus"]), max_size=2), wrong()),
+    st.one_of(st.none(), numbers(), wrong()),
+    st.one_of(st.none(), numbers(), wrong()),
+    anything(),
+)
+def test_quality_premium(
+    scheme: Any,
+    population: Any,
+    achieved: Any,
+    missed: Any,
+    per_head: Any,
+    reduction: Any,
+    flag: Any,
+) -> None:
+    check(
+        attempt(
+            incentives.quality_premium,
+            scheme,
+            population=population,
+            achieved=achieved,
+            constitution_missed=missed,
+            value_per_head=per_head,
+            constitution_reduction=reduction,
+            quality_failure=flag if isinstance(flag, bool) else False,
+        )
+    )
+    attempt(incentives.quality_premium, "quality-premium-2014-15", population=1000, achieved=flag)
+
+
+@budget()
+@given(
+    mostly(arrays(st.floats(0, 1e5))),
+    mostly(arrays(st.floats(0, 0.9))),
+    mostly(arrays(st.floats(0, 1e5))),
+    st.one_of(st.none(), numbers(), wrong()),
+    st.one_of(st.none(), numbers(), wrong()),
+    st.one_of(st.none(), st.lists(st.text(max_size=3), max_size=4), wrong()),
+    mostly(st.sampled_from(["bcf-2015-16", "bcf-2025-26"]), anything()),
+)
+def test_bcf_performance_payment(
+    base: Any, reduction: Any, actual: Any, cost: Any, pot: Any, labels: Any, framework: Any
+) -> None:
+    check(
+        attempt(
+            incentives.bcf_performance_payment,
+            baseline_admissions=base,
+            planned_reduction=reduction,
+            actual_admissions=actual,
+            cost_per_admission=cost,
+            pot=pot,
+            periods=labels,
+            framework=framework,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(arrays(st.floats(0, 100))),
+    mostly(st.sampled_from(["qof-2024-25", "qof-2025-26"]), anything()),
+    mostly(arrays(st.floats(0, 2))),
+    mostly(arrays(st.floats(0, 2))),
+    st.one_of(st.none(), numbers(), wrong()),
+)
+def test_qof_payment(points: Any, edition: Any, cpi: Any, apdf: Any, value: Any) -> None:
+    check(
+        attempt(
+            incentives.qof_payment,
+            points,
+            edition=edition,
+            list_size_adjustment=cpi,
+            prevalence_adjustment=apdf,
+            point_value=value,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(arrays(st.floats(0, 100))),
+    mostly(arrays(st.floats(0, 50))),
+    mostly(arrays(st.floats(0, 50))),
+    mostly(arrays(st.floats(51, 100))),
+)
+def test_qof_points(achievement: Any, top: Any, lower: Any, upper: Any) -> None:
+    result = attempt(incentives.qof_points, achievement, max_points=top, lower=lower, upper=upper)
+    if not isinstance(result, Refused):  # NaN achievement (not reported) gives NaN points
+        missing = np.isnan(np.asarray(achievement, dtype=float))
+        nan_only_where(result, np.broadcast_to(missing, np.shape(result)), "points")
+
+
+@budget()
+@given(numbers())
+def test_money(amount: Any) -> None:
+    result = attempt(incentives.money, amount)
+    assert isinstance(result, str | Refused)
+    if isinstance(result, str):
+        assert "nan" not in result and "inf" not in result
+
+
+@st.composite
+def members(draw: Any) -> Any:
+    unit_id = draw(st.sampled_from([None, "per_100000", "count", "score", "percent"]))
+    b = draw(st.lists(positive(), min_size=1, max_size=4))
+    b = [min(x, 100.0) for x in b]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutcomesWarning)  # fractions for a percentage: allowed
+        t = outcomes.percentage_change(b, -0.1, start="2013/14", end="2015/16", unit=unit_id)
+        if draw(st.booleans()):
+            return t
+        return [outcomes.hold(x, start="2013/14", end="2015/16", unit=unit_id) for x in b]
+
+
+@budget()
+@given(
+    members(),
+    mostly(st.lists(st.floats(0, 1e6), min_size=1, max_size=4), anything()),
+    mostly(st.sampled_from(["rate", "count", "mean"]), st.sampled_from(WRONG_STRINGS)),
+    anything(),
+)
+def test_roll_up(trajectories: Any, populations: Any, kind: Any, junk: Any) -> None:
+    check(attempt(rollup.roll_up, trajectories, populations, kind=kind))
+    check(attempt(rollup.roll_up, junk, populations, kind=kind))
+
+
+@budget()
+@given(
+    mostly(positive(), numbers()),
+    mostly(st.lists(st.floats(0, 1e6), min_size=1, max_size=4), anything()),
+    mostly(st.lists(positive(), min_size=1, max_size=4), anything()),
+    mostly(st.sampled_from(["relative", "absolute"]), st.sampled_from(WRONG_STRINGS)),
+    mostly(st.sampled_from(["rate", "count"]), st.sampled_from(WRONG_STRINGS)),
+    PROFILES,
+    st.one_of(st.none(), POLARITIES),
+    UNITS_OR_NONE,
+)
+def test_apportion(
+    target: Any, pops: Any, bases: Any, method: Any, kind: Any, profile: Any, pol: Any, unit_id: Any
+) -> None:
+    check(
+        attempt(
+            rollup.apportion,
+            target,
+            pops,
+            bases,
+            start="2013/14",
+            end="2015/16",
+            method=method,
+            kind=kind,
+            profile=profile,
+            polarity=pol,
+            unit=unit_id,
+        )
+    )
+
+
+@budget()
+@given(
+    mostly(
+        st.lists(st.one_of(st.floats(0, 100), st.just(math.nan)), min_size=1, max_size=8),
+        anything(),
+    ),
+    mostly(st.sampled_from(["higher", "lower"]), anything()),
+    mostly(st.just("rank"), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.none(), st.sampled_from(["OF0023", "bogus", ""]), wrong()),
+)
+def test_metric_scores(values: Any, polarity: Any, method: Any, metric: Any) -> None:
+    check(attempt(oversight.metric_scores, values, polarity=polarity, method=method, metric=metric))
+
+
+@budget()
+@given(
+    mostly(
+        st.lists(st.one_of(st.floats(1, 4), st.just(math.nan)), min_size=1, max_size=8), anything()
+    ),
+    mostly(st.sampled_from(["quartile", "thresholds"]), st.sampled_from(WRONG_STRINGS)),
+    st.one_of(st.none(), st.just((2.0, 2.5, 3.0)), anything()),
+    st.one_of(
+        st.none(),
+        st.dictionaries(st.integers(-3, 9), st.one_of(st.integers(0, 6), wrong()), max_size=2),
+        anything(),
+    ),
+)
+def test_segments(avg: Any, method: Any, thresholds: Any, overrides: Any) -> None:
+    check(
+        attempt(oversight.segments, avg, method=method, thresholds=thresholds, overrides=overrides)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# readers: random bytes and mangled real files give an InputError naming a line, or read
+# --------------------------------------------------------------------------------------------
+
+SCRATCH = Path(__import__("tempfile").mkdtemp(prefix="outcomes-fuzz-"))
+
+
+def _head(path: Path, lines: int) -> bytes:
+    return b"".join(path.read_bytes().splitlines(keepends=True)[:lines])
+
+
+REAL_FILES: dict[str, list[bytes]] = {
+    "fingertips": [
+        _head(DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv", 40),
+        (DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv").read_bytes()[-3000:],
+        _head(DATA / "pyll_ccg_2012_2014_person.csv", 20),  # real files of another layout
+    ],
+    "actuals": [
+        (EXAMPLES / "illustrative-ccg-actuals.csv").read_bytes(),
+        _head(DATA / "ascof_2a2_care_home_admissions_65plus_trafford_peers_2014_2024.csv", 20),
+    ],
+    "baselines": [
+        (EXAMPLES / "illustrative-icb-baselines.csv").read_bytes(),
+        _head(
+            DATA / "ascof_2b1_home_91_days_after_reablement_greater_manchester_2010_2018.csv", 20
+        ),
+    ],
+    "plan": [
+        (EXAMPLES / name).read_bytes()
+        for name in ("illustrative-ccg.toml", "illustrative-hwb.toml")
+    ],
+    "published": [(EXAMPLES / "published-rows.csv").read_bytes()],
+    "framework": [
+        (ROOT / "src/outcomes/catalogue/data" / name).read_bytes()
+        for name in ("bcf-2015-16.toml", "quality-premium-2014-15.toml", "qof-2024-25.toml")
+    ],
+}
+NASTY = (
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\x81",
+    b"\xe9",
+    b'"',
+    b",",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"=1+1",
+    b"nan",
+    b"inf",
+    b"-1",
+    b"1e400",
+    b"..",
+    b"[[",
+    b"[a]\n" * 3,
+    b"x = " + b"[" * 3000,
+    b"a" * 120_000,
+    "£é".encode("cp1252"),
+    "£é".encode(),
+)
+
+
+@st.composite
+def mangled(draw: Any, kind: str) -> bytes:
+    """A real file of ``kind`` mangled: cut, spliced, repeated, re-encoded or random bytes."""
+    if not draw(st.integers(0, 9)):
+        return draw(st.binary(max_size=300))
+    data = draw(st.sampled_from(REAL_FILES[kind]))
+    for _ in range(draw(st.integers(0, 3))):
+        n = len(data)
+        i = draw(st.integers(0, n))
+        j = draw(st.integers(i, min(n, i + 200)))
+        action = draw(
+            st.sampled_from(["insert", "delete", "replace", "repeat", "truncate", "swap"])
+        )
+        piece = draw(st.one_of(st.sampled_from(NASTY), st.binary(max_size=20)))
+        if action == "insert":
+            data = data[:i] + piece + data[i:]
+        elif action == "delete":
+            data = data[:i] + data[j:]
+        elif action == "replace":
+            data = data[:i] + piece + data[j:]
+        elif action == "repeat":
+            data = data[:j] + data[i:j] * draw(st.integers(1, 3)) + data[j:]
+        elif action == "truncate":
+            data = data[:i]
+        else:
+            lines = data.splitlines(keepends=True)
+            if len(lines) > 2:
+                a, b = sorted(
+                    draw(st.lists(st.integers(0, len(lines) - 1), min_size=2, max_size=2))
+                )
+                lines[a], lines[b] = lines[b], lines[a]
+                data = b"".join(lines)
+    if not draw(st.integers(0, 6)):
+        text = data.decode("utf-8", errors="replace")
+        data = text.encode(
+            draw(st.sampled_from(["utf-16", "cp1252", "utf-8-sig"])), errors="replace"
+        )
+    return data
+
+
+def read_mangled(data: bytes, suffix: str, reader: Callable[[Path], Any]) -> Any:
+    path = SCRATCH / f"input{suffix}"
+    path.write_bytes(data)
+    result = attempt(reader, path)
+    if isinstance(result, Refused):
+        error = result.error
+        message = str(error)
+        assert str(path) in message or "<" in message, f"the file is not named: {message}"
+        if suffix == ".csv":
+            assert isinstance(error, InputError), f"{type(error).__name__}: {message}"
+            assert re.search(r"lines? \d+", message), f"no line number: {message}"
+        else:  # a TOML file: its line (syntax) or the key path of every problem
+            assert re.search(r"lines? \d+|: [\w\[\]().-]+: |\n  \S+: ", message), message
+    return result
+
+
+@budget(0.5)
+@given(mangled("fingertips"))
+def test_read_fingertips_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.read_fingertips)
+    if not isinstance(result, Refused):
+        for name in ("value", "lower_95", "upper_95", "count", "denominator"):
+            assert not np.isinf(result.columns[name]).any()
+        for problem in result.problems:
+            assert re.search(r"line \d+", problem)
+        assert len(result.records) == len(result)  # every kept row is a valid record
+        assert len(result.to_frame()) == len(result)
+    read_mangled(data, ".csv", lambda p: outcomes.read_fingertips(p, strict=True))
+
+
+@budget(0.5)
+@given(mangled("actuals"))
+def test_read_actuals_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.read_actuals)
+    if not isinstance(result, Refused):
+        for name in ("value", "lower", "upper", "count", "denominator"):
+            assert not np.isinf(getattr(result, name)).any()
+
+
+@budget(0.5)
+@given(mangled("baselines"))
+def test_read_baselines_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.read_baselines)
+    if not isinstance(result, Refused):
+        assert np.isfinite(result.value).all()
+
+
+@budget(0.5)
+@given(mangled("plan"))
+def test_load_plan_mangled(data: bytes) -> None:
+    read_mangled(data, ".toml", outcomes.load_plan)
+
+
+@budget(0.5)
+@given(mangled("framework"))
+def test_catalogue_load_file_mangled(data: bytes) -> None:
+    read_mangled(data, ".toml", catalogue.load_file)
+
+
+@budget(0.5)
+@given(
+    st.one_of(st.text(max_size=200), mangled("plan").map(lambda b: b.decode("utf-8", "replace")))
+)
+def test_parse_plan_and_catalogue_text(text: str) -> None:
+    attempt(outcomes.parse_plan, text)
+    attempt(catalogue.parse, text)
+    attempt(catalogue.parse, text, json=True)
+    attempt(catalogue.load, text)
+
+
+ROW_VALUE = st.one_of(
+    st.text(max_size=6), numbers(), st.none(), st.sampled_from(["..", "2014/15", "pyll", "x"])
+)
+ROWS = st.one_of(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "measure",
+                    "period",
+                    "value",
+                    "organisation",
+                    "lower",
+                    "upper",
+                    "count",
+                    "denominator",
+                    "name",
+                    "population",
+                    "Value",
+                    " Period ",
+                    "junk",
+                ]
+            ),
+            ROW_VALUE,
+            max_size=8,
+        ),
+        max_size=5,
+    ),
+    anything(),
+)
+
+
+@budget()
+@given(ROWS)
+def test_tables_from_rows(rows: Any) -> None:
+    for table in (ActualsTable, BaselinesTable):
+        result = attempt(table.from_rows, rows)
+        if isinstance(result, Refused) and isinstance(result.error, InputError):
+            assert re.search(r"line \d+|missing column|rows", str(result.error)), str(result.error)
+
+
+# --------------------------------------------------------------------------------------------
+# writers: every output safe (formulas escaped, no non-finite numbers, valid files)
+# --------------------------------------------------------------------------------------------
+
+TEXT_CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "a|b", "a\nb", "£é", "\x1b", "'"]
+    ),
+)
+CELL_VALUE = st.one_of(
+    TEXT_CELL,
+    st.floats(),
+    st.sampled_from(ODD_FLOATS),
+    st.integers(-(10**20), 10**20),
+    st.just(10**400),
+    st.booleans(),
+    st.none(),
+    st.sampled_from([np.float64(1.5), np.int64(3), np.nan, [1], object()]),
+)
+COLUMN = st.builds(
+    Column,
+    st.one_of(TEXT_CELL, st.sampled_from([3, None])),
+    st.one_of(st.none(), st.integers(0, 4), st.sampled_from([-1, 400, "x"])),
+)
+
+
+@st.composite
+def tables(draw: Any) -> Table:
+    columns = tuple(draw(st.lists(COLUMN, min_size=0, max_size=4)))
+    width = len(columns)
+    row = st.lists(CELL_VALUE, min_size=width, max_size=width)
+    rows = draw(
+        st.one_of(st.lists(row, max_size=4), st.lists(st.lists(CELL_VALUE, max_size=5), max_size=2))
+    )
+    name = draw(
+        st.one_of(
+            st.sampled_from(["targets", "a/b", "x" * 40, "History", "'quoted'", "", "[1]", "\x00"]),
+            st.text(max_size=35),
+        )
+    )
+    return Table(name, columns, rows)
+
+
+def check_csv(text: str, table: Table) -> None:
+    """Formula-like text escaped in every cell; numbers written finite; NaN (missing) empty."""
+    import csv
+
+    records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    for record in records:
+        for cell in record:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), f"formula in CSV: {cell!r}"
+            if cell.startswith("-"):  # a negative number, or escaped text
+                float(cell)
+    for record, row in zip(records[1:], table.rows, strict=True):
+        for cell, value in zip(record, row, strict=True):
+            if isinstance(value, float | np.floating):
+                if math.isnan(value):
+                    assert cell == "", f"NaN written as {cell!r}"
+                else:
+                    assert math.isfinite(float(cell)), f"{value!r} written as {cell!r}"
+
+
+def check_json(text: str) -> None:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in JSON")
+
+    json.loads(text, parse_constant=refuse)
+
+
+def check_markdown(text: str, table: Table) -> None:
+    if not table.columns:
+        assert text == ""
+        return
+    lines = text.split("\n")
+    assert len(lines) == len(table.rows) + 2, "a newline in a cell broke the table"
+    for line in lines:
+        bars = len(re.findall(r"(?<!\\)\|", line.replace("\\\\", "")))
+        assert bars == len(table.columns) + 1, line
+
+
+@budget()
+@given(tables())
+def test_text_writers(table: Table) -> None:
+    csv_text = attempt(writers.write_csv, table)
+    if not isinstance(csv_text, Refused):
+        check_csv(csv_text, table)
+    json_text = attempt(writers.write_json, table)
+    if not isinstance(json_text, Refused):
+        check_json(json_text)
+    markdown = attempt(writers.to_markdown, table)
+    if not isinstance(markdown, Refused):
+        check_markdown(markdown, table)
+    attempt(writers.render, table)
+    for fmt in ("table", "csv", "json", "md", "xlsx", "bogus"):
+        attempt(writers.render_tables, [table], fmt)
+    attempt(writers.render_tables, [], "csv")
+    attempt(writers.write_json, [table, table])
+
+
+@budget(0.3)
+@given(st.lists(tables(), min_size=1, max_size=3))
+def test_write_xlsx(tables_: list[Table]) -> None:
+    from openpyxl import load_workbook
+
+    path = SCRATCH / "out.xlsx"
+    result = attempt(writers.write_xlsx, tables_, path)
+    if isinstance(result, Refused):
+        return
+    book = load_workbook(path)
+    assert len(book.sheetnames) == len(tables_)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"a formula in {sheet.title}!{cell.coordinate}"
+                if isinstance(cell.value, float):
+                    assert math.isfinite(cell.value)
+
+
+@budget(0.5)
+@given(
+    st.one_of(
+        st.sampled_from(
+            ["out.csv", "OUT.CSV", "out.json", "out.md", "out.xlsx", "out.XLSX", "out.txt"]
+        ),
+        st.sampled_from(["out", "out.bogus", "-", "", "dir/", "nofolder/out.csv"]),
+        st.text(max_size=8),
+    ),
+    st.one_of(
+        st.none(),
+        st.sampled_from(["table", "csv", "json", "md", "xlsx"]),
+        st.sampled_from(WRONG_STRINGS),
+    ),
+)
+def test_format_for_and_write_tables(name: str, given_format: Any) -> None:
+    fmt = attempt(writers.format_for, name, given_format)
+    if isinstance(fmt, Refused) or name in ("-", ""):
+        return
+    table = Table("t", (Column("a", 1),), [(1.25,), (math.nan,)])
+    (SCRATCH / "formats").mkdir(exist_ok=True)
+    path = SCRATCH / "formats" / name
+    result = attempt(writers.write_tables, [table], path, fmt)
+    if not isinstance(result, Refused) and fmt in ("csv", "json"):
+        text = Path(result).read_text(encoding="utf-8-sig")
+        (check_csv if fmt == "csv" else lambda t, *_: check_json(t))(text, table)
+
+
+# --------------------------------------------------------------------------------------------
+# workflow: plans generated as TOML text, scored against generated actuals
+# --------------------------------------------------------------------------------------------
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as TOML (NaN and infinities are TOML floats too)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+        )
+    return json.dumps(str(value))
+
+
+TOML_NUMBER = st.one_of(
+    st.floats(min_value=0, max_value=3000),
+    st.sampled_from([math.nan, math.inf, -1.0, 0.0, 1e308, 150.0, 0.5]),
+    st.integers(-5, 10**6),
+    st.just(10**30),
+)
+VALID_RULES = st.one_of(
+    st.fixed_dictionaries({"name": st.just("percentage_change"), "rate": st.floats(-0.2, 0.1)}),
+    st.fixed_dictionaries({"name": st.just("hold")}),
+    st.fixed_dictionaries(
+        {
+            "name": st.just("to_target"),
+            "target": st.floats(0.1, 100),
+            "profile": st.sampled_from(["linear", "geometric", "front-loaded"]),
+        }
+    ),
+    st.fixed_dictionaries({"name": st.just("reach_national"), "national": st.floats(0, 100)}),
+    st.fixed_dictionaries(
+        {
+            "name": st.just("quantile_step"),
+            "peers": st.lists(st.floats(0, 100), min_size=5, max_size=8),
+            "quantiles": st.sampled_from([4, 5]),
+        }
+    ),
+)
+BAD_RULES = st.one_of(
+    st.fixed_dictionaries({"name": st.just("percentage_change"), "rate": TOML_NUMBER}),
+    st.fixed_dictionaries(
+        {"name": st.just("to_target"), "target": TOML_NUMBER, "profile": st.just("bogus")}
+    ),
+    st.fixed_dictionaries(
+        {"name": st.just("quantile_step"), "peers": st.lists(TOML_NUMBER, max_size=6)}
+    ),
+    st.fixed_dictionaries({"name": st.sampled_from(["two_phase", "bogus"]), "rate": TOML_NUMBER}),
+)
+
+
+@st.composite
+def plan_texts(draw: Any) -> str:
+    """Plan files: valid most of the time (so runs and scores are reached), with one kind of bad
+    value or another in about one in four."""
+    bad = draw(st.integers(0, 3)) == 0
+
+    def pick(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any]) -> Any:
+        return draw(st.one_of(valid, invalid) if bad else valid)
+
+    lines = [f"end = {toml_value(pick(st.sampled_from(['2015/16', '2016/17']), st.just('x')))}"]
+    if draw(st.booleans()):
+        lines.append('first = "2014/15"')
+    organisation = {
+        "code": pick(st.sampled_from(["99Z", "=1+1"]), st.just("")),
+        "name": "Fuzz CCG",
+        "population": pick(st.floats(0, 1e7), TOML_NUMBER),
+    }
+    lines.append(f"organisation = {toml_value(organisation)}")
+    n = pick(st.integers(1, 3), st.just(0))
+    for i in range(n):
+        key = draw(st.sampled_from(["pyll", "m", "=1+1", "a|b"])) + str(i)
+        measure: dict[str, Any] = {
+            "baseline": {
+                "value": pick(st.floats(0, 100), TOML_NUMBER),
+                "period": pick(st.sampled_from(["2013", "2013/14"]), st.just("x")),
+            },
+            "rule": pick(VALID_RULES, BAD_RULES),
+        }
+        if draw(st.booleans()):
+            measure["ambition"] = pick(st.integers(1, 6), st.integers(0, 8))
+        else:
+            measure["polarity"] = pick(st.sampled_from(["higher", "lower"]), st.just("sideways"))
+        optional = {
+            "unit": (
+                st.sampled_from(["percent", "per_100000", "count", "proportion"]),
+                st.just("furlongs"),
+            ),
+            "ndigits": (st.integers(0, 6), st.integers(-1, 8)),
+            "tolerance": (st.floats(0, 5), TOML_NUMBER),
+            "amber_progress": (st.floats(0, 1), TOML_NUMBER),
+            "quality_premium": (st.just("pyll"), st.just("bogus")),
+        }
+        for name, (valid, invalid) in optional.items():
+            if draw(st.booleans()):
+                measure[name] = pick(valid, invalid)
+        lines.append(f"[measures.{json.dumps(key)}]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in measure.items()]
+    if draw(st.booleans()):
+        lines.append("[quality_premium]")
+        lines.append(
+            f"achieved = {toml_value({'iapt': pick(st.sampled_from([True, 0.5]), st.just(2.0))})}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def check_plan_targets(targets: Any) -> None:
+    for key, t in targets.items():
+        check_trajectory(t)
+        check_trajectory(targets.published(key))
+    str(targets)
+    for table in targets.tables():
+        writers.write_csv(table)
+        writers.write_json(table)
+
+
+@budget(0.5)
+@given(plan_texts(), st.data())
+def test_plans_run_and_score(text: str, data: st.DataObject) -> None:
+    plan = attempt(outcomes.parse_plan, text)
+    if isinstance(plan, Refused):
+        return
+    targets = attempt(outcomes.run_plan, plan)
+    if isinstance(targets, Refused):
+        return
+    check_plan_targets(targets)
+    rows = []
+    for key, t in targets.items():
+        for p in t.periods:
+            if data.draw(st.integers(0, 3)):
+                rows.append(
+                    {
+                        "measure": key,
+                        "period": str(p),
+                        "value": data.draw(CELL),
+                        **data.draw(
+                            st.fixed_dictionaries(
+                                {},
+                                optional={
+                                    "lower": CELL,
+                                    "upper": CELL,
+                                    "count": CELL,
+                                    "denominator": CELL,
+                                },
+                            )
+                        ),
+                    }
+                )
+    if data.draw(st.integers(0, 4)) == 0:
+        rows.append(
+            data.draw(
+                st.sampled_from([{"measure": "bogus", "period": "2014/15", "value": 1}, *rows[:1]])
+            )
+        )
+    scores = attempt(outcomes.score_plan, plan, rows)
+    if isinstance(scores, Refused):
+        return
+    for s in scores.values():
+        check_score(s)
+    str(scores)
+    for table in scores.tables():
+        writers.write_csv(table)
+        writers.write_json(table)
+    check(attempt(outcomes.premium, plan, scores))
+
+
+@budget(0.5)
+@given(anything(), anything())
+def test_workflow_wrong_arguments(plan: Any, other: Any) -> None:
+    attempt(outcomes.run_plan, plan)
+    attempt(outcomes.run_plan, EXAMPLES / "illustrative-ccg.toml", baselines=other)
+    attempt(outcomes.run_plan, EXAMPLES / "illustrative-ccg.toml", peers=other)
+    attempt(outcomes.score_plan, EXAMPLES / "illustrative-ccg.toml", other)
+    attempt(outcomes.premium, EXAMPLES / "illustrative-ccg.toml", other)
+    attempt(outcomes.load_plan, other)
+
+
+FINGERTIPS = DATA / "fingertips_93356_campylobacter_utla_2015_2017.csv"
+
+
+@budget(0.3)
+@given(
+    st.one_of(st.none(), st.integers(0, 10**5), st.just(93356)),
+    st.one_of(st.none(), st.sampled_from(["2017", "2016", "x"])),
+    st.one_of(st.none(), st.sampled_from(["County & UA", "x"])),
+    st.one_of(st.none(), st.sampled_from(["All ages", "x"])),
+)
+def test_select_peers(indicator: Any, period_: Any, area_type: Any, age: Any) -> None:
+    result = attempt(
+        outcomes.select_peers,
+        str(FINGERTIPS),
+        indicator=indicator,
+        period=period_,
+        area_type=area_type,
+        age=age,
+    )
+    if not isinstance(result, Refused):
+        finite(result.values)
+
+
+# --------------------------------------------------------------------------------------------
+# frames
+# --------------------------------------------------------------------------------------------
+
+
+@budget(0.5)
+@given(ROWS)
+def test_frames_from_data_frames(rows: Any) -> None:
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas' own deprecations about ragged rows
+            frame = pd.DataFrame(rows)
+    except Exception:  # pandas refuses the rows: nothing of ours to test
+        frame = rows
+    attempt(frames.actuals_from_frame, frame)
+    attempt(frames.baselines_from_frame, frame)
+
+
+@budget(0.5)
+@given(trajectories_to_score(), st.data())
+def test_frames_of_results(t: Trajectory, data: st.DataObject) -> None:
+    frame = frames.trajectory_frame(t)
+    assert np.isfinite(frame["target"]).all()
+    s = attempt(outcomes.score, t, data.draw(cells(t.values.shape)))
+    if isinstance(s, Score):
+        frame = frames.score_frame(s)
+        missing = frame["rag"] == "GREY"
+        assert not frame.loc[~missing, "actual"].isna().any()
+        assert frame.loc[missing, "actual"].isna().all()
+    attempt(frames.trajectory_frame, data.draw(anything()))
+    attempt(frames.score_frame, data.draw(anything()))
+
+
+# --------------------------------------------------------------------------------------------
+# the command line: any arguments give an exit status 0, 1 or 2, never a traceback; inputs
+# are never changed
+# --------------------------------------------------------------------------------------------
+
+CLI_FOLDER = SCRATCH / "cli"
+CLI_FOLDER.mkdir()
+for _item in EXAMPLES.iterdir():
+    (CLI_FOLDER / _item.name).write_bytes(_item.read_bytes())
+(CLI_FOLDER / "fingertips.csv").write_bytes(_head(FINGERTIPS, 60))
+(CLI_FOLDER / "garbage.csv").write_bytes(b"\xff\xfe\x00garbage")
+CLI_INPUTS = {p.name: p.read_bytes() for p in CLI_FOLDER.iterdir()}
+FILES = st.sampled_from([*sorted(CLI_INPUTS), "missing.csv", "out.csv", "out.XLSX", "-", "out"])
+OUTPUTS = st.sampled_from(
+    [
+        "out.csv",
+        "out.json",
+        "out.md",
+        "out.xlsx",
+        "OUT.XLSX",
+        "out.txt",
+        "-",
+        "out.bogus",
+        "out",
+        "illustrative-ccg.toml",
+        "illustrative-ccg-actuals.csv",
+        "nofolder/out.csv",
+    ]
+)
+OPTIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("-o"), OUTPUTS),
+        st.tuples(
+            st.just("--format"), st.sampled_from(["table", "csv", "json", "md", "xlsx", "yaml"])
+        ),
+        st.tuples(st.just("--no-bom")),
+        st.tuples(
+            st.just("--chart"),
+            st.sampled_from(["chart.png", "chart.svg", "chart.toml", "published-rows.csv"]),
+        ),
+        st.tuples(st.just("--baselines"), FILES),
+        st.tuples(st.just("--peers"), FILES),
+        st.tuples(st.just("--peers-period"), st.sampled_from(["2017", "x"])),
+        st.tuples(
+            st.just("--framework"), st.sampled_from(["nhsof-2014-15", "bcf-2015-16", "bogus"])
+        ),
+        st.tuples(st.just("--organisation"), st.sampled_from(["99Z", "99A", "x"])),
+        st.tuples(st.sampled_from(["--bogus", "--json", "--force", "-h"])),
+    ),
+    max_size=3,
+).map(lambda pairs: [part for pair in pairs for part in pair])
+COMMANDS = st.one_of(
+    st.tuples(st.just("plan"), FILES),
+    st.tuples(st.just("score"), FILES, FILES),
+    st.tuples(st.just("premium"), FILES, FILES),
+    st.tuples(st.just("audit"), FILES),
+    st.tuples(st.just("list"), st.sampled_from(["indicators", "bcf", "qof", "bogus"])),
+    st.tuples(
+        st.just("show"),
+        st.sampled_from(["nhsof-2014-15", "qof-2024-25", "bogus"]),
+        st.sampled_from(["1a", "x"]),
+    ),
+    st.tuples(st.sampled_from(["frameworks", "rules", "schema", "bogus", ""])),
+    st.tuples(st.just("schema"), st.sampled_from(["Plan", "Trajectory", "x"])),
+)
+PLAN_ARGS = st.one_of(
+    st.tuples(st.just("plan"), st.sampled_from(["illustrative-ccg.toml", "illustrative-icb.toml"])),
+    st.tuples(
+        st.just("score"), st.just("illustrative-ccg.toml"), st.just("illustrative-ccg-actuals.csv")
+    ),
+)
+
+
+@budget(0.25)
+@given(st.one_of(COMMANDS, PLAN_ARGS), OPTIONS)
+def test_cli(command: tuple[str, ...], options: list[str]) -> None:
+    from outcomes.cli import main
+
+    argv = [part for part in command if part] + options
+    # the command's inputs: its file arguments, and the baselines file the ICB plan names
+    output_at = {i + 1 for i, a in enumerate(argv) if a in ("-o", "--chart")}
+    inputs = {a for i, a in enumerate(argv) if a in CLI_INPUTS and i not in output_at}
+    if "illustrative-icb.toml" in inputs:
+        inputs.add("illustrative-icb-baselines.csv")
+    out, err = io.StringIO(), io.StringIO()
+    cwd = Path.cwd()
+    changed: list[str] = []
+    try:
+        os.chdir(CLI_FOLDER)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), strict_warnings():
+            code = main(argv)
+    finally:  # whatever happened, put the folder back as it was for the next example
+        os.chdir(cwd)
+        for name, data in CLI_INPUTS.items():
+            if (CLI_FOLDER / name).read_bytes() != data:
+                changed.append(name)
+                (CLI_FOLDER / name).write_bytes(data)  # an output over an example: allowed
+        written = {p.name: p.read_bytes() for p in CLI_FOLDER.glob("out.*")}
+        for name in written:
+            (CLI_FOLDER / name).unlink()
+    assert not inputs & set(changed), (
+        f"the inputs {inputs & set(changed)} were overwritten by {argv}"
+    )
+    assert code in (0, 1, 2), (argv, code)
+    assert "Traceback" not in err.getvalue()
+    if code:
+        assert err.getvalue().strip(), f"exit {code} without a message: {argv}"
+    for name, data in written.items():
+        if name.lower().endswith(".json"):
+            check_json(data.decode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# outcomes.audit
+# --------------------------------------------------------------------------------------------
+
+PRINTED = st.one_of(
+    st.floats(min_value=0, max_value=3000),
+    numbers(),
+    st.sampled_from(["..", "1,234.5", "x", "", None]),
+)
+
+
+@budget()
+@given(
+    mostly(st.lists(PRINTED, min_size=2, max_size=5), anything()),
+    mostly(positive(), anything()),
+    mostly(st.sampled_from(["2012", "2013/14"]), PERIODS),
+    mostly(
+        st.just(["2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]),
+        st.lists(PERIODS, max_size=5),
+    ),
+    st.one_of(st.none(), st.integers(-1, 14), st.just(400), wrong()),
+    st.one_of(st.none(), POLARITIES),
+)
+def test_audit(values: Any, baseline: Any, start: Any, labels: Any, ndigits: Any, pol: Any) -> None:
+    report = attempt(
+        outcomes.audit,
+        values,
+        baseline=baseline,
+        start=start,
+        periods=labels,
+        ndigits=ndigits,
+        polarity=pol,
+    )
+    if not isinstance(report, Refused):
+        str(report)
+        report.model_dump_json()
+        if report.best is not None:
+            finite(report.best.predicted, "predicted")
+
+
+@budget(0.5)
+@given(mangled("published"))
+def test_audit_table_mangled(data: bytes) -> None:
+    result = read_mangled(data, ".csv", outcomes.audit_table)
+    if not isinstance(result, Refused):
+        for report in result:
+            str(report)
+            if not report.audited:
+                assert re.search(r"line \d+", report.reason or ""), report.reason
+
+
+@budget()
+@given(
+    st.one_of(
+        st.lists(
+            st.dictionaries(
+                st.sampled_from(["values", "baseline", "start", "periods", "x"]),
+                anything(),
+                max_size=5,
+            ),
+            max_size=3,
+        ),
+        anything(),
+    )
+)
+def test_audit_table_rows(rows: Any) -> None:
+    attempt(outcomes.audit_table, rows)
+
+
+# --------------------------------------------------------------------------------------------
+# the registry and the catalogue's lookups
+# --------------------------------------------------------------------------------------------
+
+
+@budget()
+@given(
+    mostly(st.sampled_from(outcomes.rules.names()), anything()),
+    BASELINES,
+    st.dictionaries(
+        st.sampled_from(
+            ["rate", "target", "national", "peers", "profile", "compound", "bogus", "start"]
+        ),
+        anything(),
+        max_size=3,
+    ),
+    spans(),
+)
+def test_registry_calls(name: Any, b: Any, parameters: Any, span: Any) -> None:
+    spec = attempt(outcomes.rules.get, name)
+    if not isinstance(spec, Refused):
+        check(attempt(spec.call, b, parameters, **span))
+
+
+@budget()
+@given(
+    st.one_of(
+        st.sampled_from(
+            ["planning-2025-26/ae-4-hour", "planning-2025-26/x", "nhsof-2014-15/1a", "/", ""]
+        ),
+        anything(),
+    )
+)
+def test_catalogue_lookups(reference: Any) -> None:
+    attempt(catalogue.find_objective, reference)
+    attempt(catalogue.load, reference)
+    framework = catalogue.load("nhsof-2014-15")
+    attempt(framework.entry, reference)
+    attempt(framework.indicator, reference)
