@@ -7,6 +7,7 @@ another exception; a write never leaves half a file and never overwrites an inpu
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -24,10 +25,12 @@ __all__ = [
     "ENCODINGS",
     "FIELD_LIMIT",
     "TOO_DEEP",
+    "csv_file_rows",
     "csv_rows",
     "deep_line",
     "load_toml",
     "read_text",
+    "text_encoding",
     "write_atomic",
 ]
 
@@ -75,6 +78,68 @@ def read_text(
 
 
 _NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+_BLOCK = 1 << 20
+
+
+def text_encoding(
+    path: str | Path, *, what: str = "file", error: type[OutcomesError] = InputError
+) -> str:
+    """The encoding that reads a whole file (as :func:`read_text` chooses it), found by streaming
+    it in blocks, so a large file is never held in memory; the same errors as :func:`read_text`.
+    """
+    if not isinstance(path, str | Path) or "\x00" in str(path):
+        raise error(f"the {what} must be given as a path, got {path!r:.60}")
+    path = Path(path)
+    failures = []
+    try:
+        for encoding in ENCODINGS:
+            decoder = codecs.getincrementaldecoder(encoding)()
+            lines = 1
+            with path.open("rb") as handle:
+                while block := handle.read(_BLOCK):
+                    nul = block.find(b"\x00")
+                    if nul >= 0:
+                        at_line = lines + block.count(b"\n", 0, nul)
+                        raise error(
+                            f"{path}: line {at_line}: not a text "
+                            f"{what} (it contains NUL bytes; is it a workbook or UTF-16 text?)"
+                        )
+                    try:
+                        decoder.decode(block)
+                    except UnicodeDecodeError as decode_error:
+                        at = decode_error.start
+                        where = lines + block.count(b"\n", 0, max(at, 0))
+                        byte = block[at] if 0 <= at < len(block) else block[-1]
+                        failures.append(f"{_NAMES[encoding]}: byte {byte:#04x} at line {where}")
+                        break
+                    lines += block.count(b"\n")
+                else:
+                    try:
+                        decoder.decode(b"", final=True)
+                    except UnicodeDecodeError:
+                        failures.append(f"{_NAMES[encoding]}: the file ends inside a character")
+                        continue
+                    return encoding
+    except OSError as os_error:
+        raise error(f"{path}: cannot read {what}: {os_error.strerror or os_error}") from None
+    raise error(
+        f"{path}: cannot decode the {what} as UTF-8 or Windows-1252 ({'; '.join(failures)}); "
+        "save it from Excel as 'CSV UTF-8'"
+    )
+
+
+def csv_file_rows(
+    path: str | Path, source: str, *, what: str = "file", error: type[OutcomesError] = InputError
+) -> Iterator[tuple[int, list[str]]]:
+    """:func:`csv_rows` of a file read as a stream (its encoding found by
+    :func:`text_encoding`): a large file is parsed without holding its text in memory."""
+    encoding = text_encoding(path, what=what, error=error)
+    try:
+        handle = Path(path).open(encoding=encoding, newline="")  # noqa: SIM115 - a generator
+    except OSError as os_error:
+        raise error(f"{path}: cannot read {what}: {os_error.strerror or os_error}") from None
+    with handle:
+        yield from _rows(handle, source)
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -121,7 +186,10 @@ def deep_line(text: str, depth: int = 100) -> int:
 def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """``(line, cells)`` for each CSV record, ``line`` being the file line the record starts on
     (the header is line 1). Quoted newlines inside cells are kept; blank lines are skipped."""
-    handle = io.StringIO(text, newline="")
+    return _rows(io.StringIO(text, newline=""), source)
+
+
+def _rows(handle: Any, source: str) -> Iterator[tuple[int, list[str]]]:
     old = csv.field_size_limit()
     csv.field_size_limit(FIELD_LIMIT)
     try:

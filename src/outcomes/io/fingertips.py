@@ -19,7 +19,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from outcomes._arrays import FloatArray
-from outcomes._files import csv_rows, read_text
+from outcomes._files import csv_file_rows
 from outcomes._format import problem_report
 from outcomes.errors import InputError
 
@@ -59,6 +59,9 @@ REQUIRED = ("Indicator ID", "Area Code", "Area Type", "Time period", "Value")
 NUMERIC = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "count", "denominator")
 #: The fields that pick out one peer set: a selection must leave none of them open.
 SELECTION_FIELDS = ("indicator_id", "time_period", "area_type", "sex", "age")
+
+#: Rows converted to columns at a time (bounds the memory of the rows being read).
+_CHUNK = 65_536
 
 
 class FingertipsRecord(BaseModel):
@@ -253,8 +256,7 @@ def read_fingertips(path: str | Path, *, strict: bool = False) -> FingertipsData
     'England'
     """
     source = str(path)
-    text, _ = read_text(path, what="Fingertips export")
-    rows = csv_rows(text, source)
+    rows = csv_file_rows(path, source, what="Fingertips export")
     try:
         _, header = next(rows)
     except StopIteration:
@@ -269,37 +271,59 @@ def read_fingertips(path: str | Path, *, strict: bool = False) -> FingertipsData
         )
     index = {FINGERTIPS_COLUMNS[h]: i for i, h in enumerate(header) if h in FINGERTIPS_COLUMNS}
     width = len(header)
+    problems: list[str] = []
+    parts: dict[str, list[Any]] = {name: [] for name in FINGERTIPS_COLUMNS.values()}
+    line_parts: list[npt.NDArray[np.int64]] = []
+    bad_parts: list[npt.NDArray[np.bool_]] = []
+    interned: dict[str, dict[str, str]] = {name: {} for name in FINGERTIPS_COLUMNS.values()}
     lines: list[int] = []
     raw: list[list[str]] = []
-    problems: list[str] = []
+
+    def flush() -> None:
+        # a chunk of rows into columns: numbers as floats, text interned (a column of a few
+        # distinct values holds pointers to them, not a string per cell)
+        line_array = np.asarray(lines, dtype=np.int64)
+        by_column = list(zip(*raw, strict=True)) if raw else [() for _ in range(width)]
+        bad = np.zeros(len(raw), dtype=bool)
+        for name in FINGERTIPS_COLUMNS.values():
+            cells = list(by_column[index[name]]) if name in index else [""] * len(raw)
+            if name in NUMERIC or name == "indicator_id":
+                values, bad_rows, found = _floats(cells, _LABELS[name], line_array, source)
+                if name == "indicator_id":
+                    whole = np.isfinite(values) & (values == np.round(values))
+                    for i in np.flatnonzero(~whole).tolist():
+                        if i not in bad_rows:
+                            bad_rows.append(i)
+                            found.append(
+                                f"{source}: line {line_array[i]}, column 'Indicator ID': not a "
+                                f"whole number: {cells[i]!r}"
+                            )
+                bad[bad_rows] = True
+                problems.extend(found)
+                parts[name].append(values)
+            else:
+                keep = interned[name].setdefault
+                column = np.empty(len(cells), dtype=object)
+                column[:] = [keep(t, t) for t in (c.strip() for c in cells)]
+                parts[name].append(column)
+        line_parts.append(line_array)
+        bad_parts.append(bad)
+        lines.clear()
+        raw.clear()
+
     for line, cells in rows:
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             problems.append(f"{source}: line {line}: {len(cells)} cells for {width} columns")
             continue
         lines.append(line)
-        raw.append((cells + [""] * width)[:width])  # short rows padded, empty extra cells cut
-    line_array = np.asarray(lines, dtype=np.int64)
-    by_column = list(zip(*raw, strict=True)) if raw else [() for _ in range(width)]
-    columns: dict[str, Any] = {}
-    bad = np.zeros(len(raw), dtype=bool)
-    for name in FINGERTIPS_COLUMNS.values():
-        cells = list(by_column[index[name]]) if name in index else [""] * len(raw)
-        if name in NUMERIC or name == "indicator_id":
-            values, bad_rows, found = _floats(cells, _LABELS[name], line_array, source)
-            if name == "indicator_id":
-                whole = np.isfinite(values) & (values == np.round(values))
-                for i in np.flatnonzero(~whole).tolist():
-                    if i not in bad_rows:
-                        bad_rows.append(i)
-                        found.append(
-                            f"{source}: line {line_array[i]}, column 'Indicator ID': not a "
-                            f"whole number: {cells[i]!r}"
-                        )
-            bad[bad_rows] = True
-            problems += found
-            columns[name] = values
-        else:
-            columns[name] = np.asarray([c.strip() for c in cells], dtype=object)
+        raw.append(cells if len(cells) == width else (cells + [""] * width)[:width])
+        if len(raw) == _CHUNK:
+            flush()
+    if raw or not line_parts:
+        flush()
+    columns: dict[str, Any] = {name: np.concatenate(chunks) for name, chunks in parts.items()}
+    line_array = np.concatenate(line_parts)
+    bad = np.concatenate(bad_parts)
     data = FingertipsData(
         path=source,
         columns=columns,
