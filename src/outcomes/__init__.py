@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "RuleSpec": "outcomes.rules",
     "describe_rule": "outcomes.rules",
     # stats
+    "QuantileWarning": "outcomes.stats",
     "quantile_bounds": "outcomes.stats",
     "assign_quantiles": "outcomes.stats",
     "wilson": "outcomes.stats",
@@ -251,6 +252,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from outcomes.stats import (
         Interval,
+        QuantileWarning,
         assign_quantiles,
         byar,
         dsr_ci,

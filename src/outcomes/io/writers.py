@@ -300,8 +300,9 @@ def render(table: Table, *, width: int = 60) -> str:
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 #: Characters an xlsx file cannot hold at all (XML 1.0 forbids them), whatever the cell type.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-#: The longest text an Excel cell holds.
+#: The longest text an Excel cell holds, and its largest number.
 _EXCEL_TEXT_LIMIT = 32_767
+_EXCEL_LARGEST = 9.99999999999999e307
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -368,9 +369,14 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, **options: Any) -> Pat
                     cell.value = _xlsx_text(value, f"{table.name}, row {i - 1}")
                     cell.data_type = "s"  # never a formula, whatever it starts with
                 else:
-                    cell.value = value
                     if isinstance(value, float | int) and not isinstance(value, bool):
+                        if abs(value) > _EXCEL_LARGEST:
+                            raise OutputError(
+                                f"{table.name}, row {i - 1}: column {column.name!r} holds "
+                                f"{value!r}, beyond the largest number Excel holds (about 1e308)"
+                            )
                         cell.number_format = _number_format(column.ndigits)
+                    cell.value = value
                 widths[j - 1] = max(widths[j - 1], len(_text(value, column)))
         for j, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)

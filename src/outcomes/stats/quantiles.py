@@ -311,7 +311,12 @@ def _invert_flags(
         if p is Polarity.NO_JUDGEMENT:
             raise TrajectoryError("polarity must be 'higher' or 'lower' to rank values, got 'none'")
         return (p is Polarity.HIGHER_IS_BETTER) == want_high_first
-    labels = np.asarray(polarity).ravel()
+    try:
+        labels = np.asarray(polarity).ravel()
+    except ValueError:
+        raise TrajectoryError(
+            f"polarity must be one value or one per value ({n}), got {polarity!r:.80}"
+        ) from None
     if labels.shape != (n,):
         raise TrajectoryError(
             f"polarity must be one value or one per value ({n}), got shape {np.shape(polarity)}"
