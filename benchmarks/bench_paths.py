@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import math
 import os
 import subprocess
 import sys
@@ -146,16 +145,41 @@ def bench_write(rows: int, folder: Path, rng: np.random.Generator) -> list[Resul
     def ours() -> None:
         write_csv(targets_tables({"pyll": t})[0], out, force=True)
 
-    values = np.round(t.values, 1)
+    # the same ten columns, as lists, written by the csv module
     periods = [str(p) for p in t.periods]
+    k = len(periods)
+    rule = t.rule.describe()
+    lists = [
+        [c for c in codes for _ in range(k)],
+        [n for n in names for _ in range(k)],
+        ["pyll"] * (orgs * k),
+        ["pyll"] * (orgs * k),
+        ["per 100,000 population"] * (orgs * k),
+        ["2013/14"] * (orgs * k),
+        np.repeat(t.baseline, k).tolist(),
+        periods * orgs,
+        t.values.reshape(-1).tolist(),
+        [rule] * (orgs * k),
+    ]
 
     def base() -> None:
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["organisation", "organisation_name", "period", "target"])
-            for i in range(orgs):
-                for j, p in enumerate(periods):
-                    writer.writerow([codes[i], names[i], p, values[i, j]])
+            writer.writerow(
+                [
+                    "organisation",
+                    "organisation name",
+                    "measure",
+                    "measure name",
+                    "unit",
+                    "baseline period",
+                    "baseline",
+                    "period",
+                    "target",
+                    "rule",
+                ]
+            )
+            writer.writerows(zip(*lists, strict=True))
 
     b = median_time(base, 3)
     o = median_time(ours, 3)
@@ -186,31 +210,58 @@ def bench_records(rows: int, rng: np.random.Generator) -> list[Result]:
 
     s = _score(rows, rng)
     labels = list(s.organisations or ())
+    names = [""] * len(labels)
     periods = [str(p) for p in s.periods]
     n = len(periods)
+    cells = len(labels) * n
 
     def base_records() -> list[dict[str, object]]:
-        target, actual, rag = s.target.tolist(), s.actual.tolist(), s.rag.tolist()
+        # the same dicts as Score.to_records, built from the arrays' lists
+        target, actual, ok = s.target.tolist(), s.actual.tolist(), s.available.tolist()
+        met, gap, progress = s.met.tolist(), s.gap.tolist(), s.progress.tolist()
+        rag, verdict = s.rag.tolist(), s.verdict.tolist()
         return [
             {
                 "organisation": labels[i],
+                "organisation_name": names[i],
+                "measure": "",
                 "period": periods[j],
                 "target": target[i][j],
-                "actual": None if math.isnan(actual[i][j]) else actual[i][j],
+                "actual": actual[i][j] if ok[i][j] else None,
+                "met": met[i][j] if ok[i][j] else None,
+                "gap": gap[i][j] if ok[i][j] else None,
+                "progress": progress[i][j] if ok[i][j] else None,
+                "lower": None,
+                "upper": None,
                 "rag": rag[i][j],
+                "verdict": verdict[i][j],
             }
             for i in range(len(labels))
             for j in range(n)
         ]
 
     def base_frame() -> object:
+        # the same columns and dtypes as Score.to_frame, the plainest way
+        met = pd.array(s.met.reshape(-1), dtype="boolean")
+        met[~s.available.reshape(-1)] = pd.NA
         return pd.DataFrame(
             {
                 "organisation": pd.Categorical(np.repeat(np.asarray(labels), n)),
-                "period": pd.Categorical(np.tile(np.asarray(periods), len(labels))),
+                "organisation_name": pd.Categorical(np.repeat(np.asarray(names), n)),
+                "measure": pd.Categorical(np.full(cells, "")),
+                "measure_name": pd.Categorical(np.full(cells, "")),
+                "period": pd.Categorical(np.tile(np.asarray(periods), len(labels)), ordered=True),
+                "unit": pd.Categorical(np.full(cells, "per_100000")),
+                "baseline": np.repeat(s.baseline, n),
                 "target": s.target.reshape(-1),
                 "actual": s.actual.reshape(-1),
+                "lower": np.full(cells, np.nan),
+                "upper": np.full(cells, np.nan),
+                "met": met,
+                "gap": s.gap.reshape(-1),
+                "progress": s.progress.reshape(-1),
                 "rag": pd.Categorical(s.rag.reshape(-1)),
+                "verdict": pd.Categorical(s.verdict.reshape(-1)),
             }
         )
 
@@ -247,10 +298,10 @@ def bench_roll_up(rows: int, rng: np.random.Generator) -> list[Result]:
         for k in range(count)
     ]
     populations = rng.uniform(1e4, 1e6, count * members)
-    stacked = np.concatenate([t.values for t in trajectories])
 
     def base() -> object:
-        return populations @ stacked / populations.sum()
+        # what a user holding the list writes: stack the members' values, one weighted sum
+        return populations @ np.concatenate([t.values for t in trajectories]) / populations.sum()
 
     o = median_time(lambda: outcomes.roll_up(trajectories, populations), 3)
     b = median_time(base, 3)
@@ -258,7 +309,7 @@ def bench_roll_up(rows: int, rng: np.random.Generator) -> list[Result]:
     return [
         Result(
             f"`roll_up` of {count:,} trajectories x {members} organisations",
-            "numpy weighted sum of the stacked values",
+            "numpy weighted sum of the members' values, stacked from the list",
             o / b,
             3,
             detail=f"{o * 1e3:.0f} ms vs {b * 1e3:.0f} ms",

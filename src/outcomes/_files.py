@@ -15,9 +15,9 @@ import re
 import stat
 import tempfile
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from outcomes.errors import InputError, OutcomesError, OutputError
 
@@ -213,9 +213,15 @@ def _rows(handle: Any, source: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def write_atomic(
-    path: str | Path, data: str | bytes, *, inputs: Iterable[str | Path] = (), force: bool = True
+    path: str | Path,
+    data: str | bytes | Callable[[BinaryIO], None],
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = True,
 ) -> Path:
-    """Write through a temporary file in the same folder, then rename into place.
+    """Write through a temporary file in the same folder, then rename into place. ``data`` is
+    text (written as UTF-8), bytes, or a function that writes to the open binary file (so that
+    a large output is streamed rather than built in memory).
 
     Refuses to write over one of ``inputs`` (always) or over an existing file unless ``force``.
     """
@@ -239,7 +245,10 @@ def write_atomic(
         raise OutputError(f"{target}: cannot write there: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temp, _mode(target))  # mkstemp makes 0600; give the mode a new file would get
         os.replace(temp, target)
     except OSError as error:

@@ -19,6 +19,7 @@ Quarter(FinancialYear(2014), 3)
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -444,7 +445,14 @@ def period(value: str | Period) -> Period:
             f"period must be text such as '2014/15' or '2012' (not a number, which is ambiguous), "
             f"got {value!r}"
         )
-    text = value.strip()
+    return _parse_label(value.strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_label(text: str) -> Period:
+    """A label's period (cached: labels repeat, and the same label gives the same object, so
+    comparing the periods of many trajectories is cheap)."""
+    value = text
     if re.match(r"^\d{4}-\d{2}$", text) and int(text[5:]) != (int(text[:4]) + 1) % 100:
         return Month.parse(text)  # '2014-04' is a month, '2014-15' a financial year
     consecutive_error: PeriodError | None = None

@@ -50,10 +50,15 @@ def _stack(trajectories: Trajectory | Sequence[Trajectory]) -> Trajectory:
             )
     first = items[0]
     # one concatenation of every member's rows (a member may hold many organisations)
-    values = np.concatenate([np.atleast_2d(t.values) for t in items])
-    baseline = np.concatenate([np.atleast_1d(t.baseline) for t in items])
-    target = np.concatenate([np.atleast_1d(t.target) for t in items])
-    rules = list(dict.fromkeys(t.rule.describe() for t in items))
+    if all(t.values.ndim == 2 for t in items):
+        values = np.concatenate([t.values for t in items])
+        baseline = np.concatenate([t.baseline for t in items])
+        target = np.concatenate([t.target for t in items])
+    else:
+        values = np.concatenate([np.atleast_2d(t.values) for t in items])
+        baseline = np.concatenate([np.atleast_1d(t.baseline) for t in items])
+        target = np.concatenate([np.atleast_1d(t.target) for t in items])
+    rules = list(dict.fromkeys(t.rule.name for t in items))
     return Trajectory.model_construct(
         baseline=baseline,
         start=first.start,
@@ -73,6 +78,8 @@ def _scaled(weights: FloatArray) -> FloatArray:
     """The weights scaled below 1 by one power of two (exact, so a weighted mean is unchanged),
     so that huge populations do not overflow a weighted sum."""
     _, exponent = np.frexp(np.max(weights))
+    if exponent < 900:
+        return weights  # a weighted sum of values up to 1e30 cannot overflow: no copy needed
     return np.ldexp(weights, -int(exponent))
 
 

@@ -11,8 +11,10 @@ import json
 from collections.abc import Mapping
 from datetime import date
 
+import numpy as np
+
 from outcomes._version import __version__
-from outcomes.io.writers import Cell, Column, Table
+from outcomes.io.writers import Cell, Column, Columns, ColumnValues, Repeated, Table
 from outcomes.realism.plans import NOTE_WORDS, Realism
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
@@ -42,31 +44,32 @@ def targets_tables(
     >>> [t.name for t in tables], tables[0].rows[0][-3:]
     (['targets', 'nel', 'provenance'], ('2014/15', 9850.0, 'hold()'))
     """
-    summary_rows: list[tuple[Cell, ...]] = []
+    parts: list[list[ColumnValues]] = []
     sheets = []
     for key, t in targets.items():
         nd = _nd(t)
         labels = t.organisation_labels()
-        names = t.organisation_names or ("",) * len(labels)
+        names = list(t.organisation_names or ("",) * len(labels))
         base = t.baseline.reshape(-1)
         flat = t.values.reshape(-1, len(t.periods))
         rule = t.rule.describe()
-        for i, code in enumerate(labels):
-            for j, p in enumerate(t.periods):
-                summary_rows.append(
-                    (
-                        code,
-                        names[i],
-                        key,
-                        t.measure or key,
-                        _label(t.unit),
-                        str(t.start),
-                        float(base[i]),
-                        str(p),
-                        float(flat[i, j]),
-                        rule,
-                    )
-                )
+        orgs, periods = flat.shape
+        by_org = np.repeat(np.arange(orgs), periods)
+        one = np.zeros(orgs * periods, dtype=np.intp)
+        parts.append(
+            [
+                Repeated(labels, by_org),
+                Repeated(names, by_org),
+                Repeated([key], one),
+                Repeated([t.measure or key], one),
+                Repeated([_label(t.unit)], one),
+                Repeated([str(t.start)], one),
+                np.repeat(base, periods),
+                Repeated([str(p) for p in t.periods], np.tile(np.arange(periods), orgs)),
+                flat.reshape(-1),
+                Repeated([rule], one),
+            ]
+        )
         sheets.append(
             Table(
                 key,
@@ -76,13 +79,11 @@ def targets_tables(
                     Column(f"baseline ({t.start})", nd),
                     *(Column(str(p), nd) for p in t.periods),
                 ),
-                [
-                    (code, names[i], float(base[i]), *(float(v) for v in flat[i]))
-                    for i, code in enumerate(labels)
-                ],
+                Columns(labels, names, base, *(flat[:, j] for j in range(periods))),
                 note=f"{t.measure or key}: {_label(t.unit)}; {rule}",
             )
         )
+    summary_rows = Columns(*(_stack(list(column)) for column in zip(*parts, strict=True)))
     summary = Table(
         "targets",
         (
@@ -310,3 +311,18 @@ def realism_table(realism: Mapping[str, Realism]) -> Table:
         ),
         rows,
     )
+
+
+def _stack(parts: list[ColumnValues]) -> ColumnValues:
+    """One column from the same column of several measures (labels kept as labels)."""
+    if not parts:
+        return []
+    if all(isinstance(p, Repeated) for p in parts):
+        labels: list[Cell] = []
+        indexes = []
+        for part in parts:
+            assert isinstance(part, Repeated)
+            indexes.append(part.index + len(labels))
+            labels.extend(part.labels)
+        return Repeated(labels, np.concatenate(indexes))
+    return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])

@@ -17,9 +17,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from outcomes._arrays import check_choice, check_ndigits, round_half_up
 from outcomes._files import write_atomic
@@ -29,6 +30,8 @@ from outcomes.errors import OutputError
 __all__ = [
     "FORMATS",
     "Column",
+    "Columns",
+    "Repeated",
     "Table",
     "as_table",
     "excel_safe",
@@ -78,6 +81,71 @@ class Table:
     @property
     def header(self) -> list[str]:
         return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """A column of few distinct values: ``labels[index[i]]`` is row ``i``'s cell. Each label is
+    checked (and escaped) once, however many rows repeat it.
+
+    >>> import numpy as np
+    >>> Repeated(("00C", "00D"), np.array([0, 0, 1, 1])).values()
+    ['00C', '00C', '00D', '00D']
+    """
+
+    labels: Sequence[Cell]
+    index: npt.NDArray[np.intp]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def values(self) -> list[Cell]:
+        """Every row's cell, as a list."""
+        table = np.empty(len(self.labels), dtype=object)
+        table[:] = list(self.labels)
+        return list(table[self.index].tolist())
+
+
+ColumnValues = npt.NDArray[Any] | Sequence[Cell] | Repeated
+
+
+class Columns(Sequence[tuple[Cell, ...]]):
+    """A table's rows held as columns (numpy arrays, lists or :class:`Repeated` labels): the
+    writers check, round and format them a column at a time instead of a cell at a time.
+
+    >>> import numpy as np
+    >>> data = Columns(["a", "b"], np.array([1.25, float("nan")]))
+    >>> len(data), data[0]
+    (2, ('a', 1.25))
+    """
+
+    def __init__(self, *columns: ColumnValues) -> None:
+        lengths = {len(c) for c in columns}
+        if len(lengths) > 1:
+            raise OutputError(f"the columns of a table must have one length, got {sorted(lengths)}")
+        self.columns: tuple[ColumnValues, ...] = columns
+        self._length = lengths.pop() if lengths else 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[Cell, ...]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[Cell, ...]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[Cell, ...] | list[tuple[Cell, ...]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._length))]
+        if not -self._length <= i < self._length:
+            raise IndexError(i)
+        return tuple(_item(c, i) for c in self.columns)
+
+
+def _item(column: ColumnValues, i: int) -> Cell:
+    if isinstance(column, Repeated):
+        return column.labels[int(column.index[i])]
+    value = column[i]
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def as_table(rows: Table | Sequence[Mapping[str, Any]], name: str = "data") -> Table:
@@ -166,9 +234,87 @@ def _cell(value: object, column: Column, where: str) -> Cell:
     )
 
 
+def _column_cells(values: ColumnValues, column: Column, name: str) -> list[Cell]:
+    """One column's cells as written (see :func:`_cell`), checked and rounded as a whole."""
+    if isinstance(values, Repeated):
+        checked = [_cell(v, column, f"{name}, a value") for v in values.labels]
+        return Repeated(checked, values.index).values()
+    array = values if isinstance(values, np.ndarray) else None
+    if array is not None and array.ndim == 1 and array.dtype.kind == "f":
+        array = array.astype(np.float64, copy=False)
+        infinite = np.isinf(array)
+        if infinite.any():
+            r = int(np.flatnonzero(infinite)[0])
+            raise OutputError(
+                f"{name}, row {r + 1}: column {column.name!r} holds {float(array[r])!r}; it "
+                "cannot be written"
+            )
+        if column.ndigits is not None:
+            array = np.asarray(round_half_up(array, column.ndigits, error=OutputError))
+        out: list[Cell] = array.tolist()
+        for r in np.flatnonzero(np.isnan(array)).tolist():
+            out[r] = None
+        return out
+    if array is not None and array.ndim == 1 and array.dtype.kind in "biu":
+        if array.dtype.kind == "u" and array.dtype.itemsize == 8:
+            return [_cell(v, column, f"{name}, row {r}") for r, v in enumerate(array.tolist(), 1)]
+        return list(array.tolist())
+    if array is not None and array.ndim == 1 and array.dtype.kind == "U":
+        return list(array.tolist())
+    return [_cell(v, column, f"{name}, row {r}") for r, v in enumerate(values, start=1)]
+
+
+def _column_texts(values: ColumnValues, column: Column, name: str) -> list[str]:
+    """One column as CSV text: formulas escaped, numbers formatted to their precision."""
+    if isinstance(values, Repeated):
+        texts = [_csv_text(v, column) for v in _column_cells(list(values.labels), column, name)]
+        return Repeated(texts, values.index).values()  # type: ignore[return-value]
+    if (
+        isinstance(values, np.ndarray)
+        and values.ndim == 1
+        and values.dtype.kind == "f"
+        and column.ndigits is not None
+    ):
+        cells = _column_cells(values, column, name)
+        fmt = f"{{:.{column.ndigits}f}}".format
+        return ["" if v is None else fmt(v) for v in cells]
+    return [_csv_text(v, column) for v in _column_cells(values, column, name)]
+
+
+def _csv_text(value: Cell, column: Column) -> str:
+    return excel_safe(value) if isinstance(value, str) else _text(value, column)
+
+
+def _as_columns(table: Table) -> tuple[ColumnValues, ...]:
+    """A checked table's cells as columns (rows checked for their length first)."""
+    if isinstance(table.rows, Columns):
+        if len(table.rows.columns) != len(table.columns):
+            raise OutputError(
+                f"{table.name}: {len(table.rows.columns)} columns of data for "
+                f"{len(table.columns)} columns"
+            )
+        return table.rows.columns
+    for r, row in enumerate(table.rows, start=1):
+        if isinstance(row, str | bytes) or not isinstance(row, Sequence):
+            raise OutputError(f"{table.name}: row {r} must be a sequence of cells, got {row!r:.60}")
+        if len(row) != len(table.columns):
+            raise OutputError(
+                f"{table.name}: row {r} has {len(row)} cells for {len(table.columns)} columns"
+            )
+    if not table.rows:
+        return tuple([] for _ in table.columns)
+    return tuple(list(c) for c in zip(*table.rows, strict=True))
+
+
 def _cells(table: Table) -> list[list[Cell]]:
     """Rows with numbers rounded at the edge and non-finite numbers refused."""
     table = _checked(table)
+    if isinstance(table.rows, Columns):
+        columns = [
+            _column_cells(v, c, table.name)
+            for v, c in zip(_as_columns(table), table.columns, strict=True)
+        ]
+        return [list(row) for row in zip(*columns, strict=True)]
     out = []
     for r, row in enumerate(table.rows, start=1):
         if isinstance(row, str | bytes) or not isinstance(row, Sequence):
@@ -202,28 +348,50 @@ def write_csv(
     """A table as CSV that is safe to open in Excel (formulas escaped, CRLF lines); UTF-8 with a
     byte-order mark by default, so Excel shows £ and accents (``bom=False`` for tools).
 
+    Given ``path``, the CSV is streamed to the file (through a temporary file, never over an
+    input) and ``""`` is returned; without it, the CSV text is returned.
+
     >>> t = Table("x", (Column("measure"), Column("value", 1)), [("=1+1", 2.25), ("b", float("nan"))])
     >>> print(write_csv(t).replace("\\r", ""), end="")
     measure,value
     '=1+1,2.3
     b,
     """
-    table = as_table(table)
-    rows = _cells(table)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([excel_safe(h) for h in table.header])
-    for row in rows:
-        writer.writerow(
-            [
-                excel_safe(v) if isinstance(v, str) else _text(v, c)
-                for v, c in zip(row, table.columns, strict=True)
-            ]
-        )
-    text = buffer.getvalue()
-    if path is not None:
-        write_atomic(path, ("\ufeff" if bom else "") + text, **options)
-    return text
+    table = _checked(as_table(table))
+    columns = [
+        _column_texts(v, c, table.name)
+        for v, c in zip(_as_columns(table), table.columns, strict=True)
+    ]
+    header = [excel_safe(h) for h in table.header]
+
+    def write(handle: Any) -> None:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        if columns:
+            writer.writerows(zip(*columns, strict=True))
+        else:  # a table with no columns: one empty line per row
+            writer.writerows([] for _ in range(len(table.rows)))
+
+    if path is None:
+        buffer = io.StringIO()
+        write(buffer)
+        return buffer.getvalue()
+    write_atomic(path, _text_stream(write, "utf-8-sig" if bom else "utf-8"), **options)
+    return ""
+
+
+def _text_stream(write: Callable[[Any], None], encoding: str) -> Callable[[Any], None]:
+    """A writer of binary files (for :func:`write_atomic`) from a writer of text."""
+
+    def to_binary(handle: Any) -> None:
+        text = io.TextIOWrapper(handle, encoding=encoding, newline="", write_through=False)
+        try:
+            write(text)
+            text.flush()
+        finally:
+            text.detach()
+
+    return to_binary
 
 
 def write_json(
@@ -425,9 +593,12 @@ def write_tables(
     belong in a workbook)."""
     if fmt == "xlsx":
         return write_xlsx(tables, path, **options)
-    return write_atomic(
-        path, (("\ufeff" if bom and fmt == "csv" else "") + render_tables(tables, fmt)), **options
-    )
+    if fmt == "csv":
+        if isinstance(tables, Table) or not tables:
+            raise OutputError("give a non-empty list of tables to write")
+        write_csv(tables[0], path, bom=bom, **options)
+        return Path(path)
+    return write_atomic(path, render_tables(tables, fmt), **options)
 
 
 def render_tables(tables: Sequence[Table], fmt: Format) -> str:

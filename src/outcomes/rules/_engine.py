@@ -14,6 +14,7 @@ profiles, the path from a baseline to a target, and the checks and packaging of 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -84,8 +85,10 @@ def _yearly(p: Period) -> bool:
     return isinstance(p, FinancialYear | CalendarYear)
 
 
+@functools.lru_cache(maxsize=1024)
 def _default_periods(start: Period, end: Period) -> tuple[Period, ...]:
-    """The periods from the one after the baseline to ``end``, in ``end``'s kind."""
+    """The periods from the one after the baseline to ``end``, in ``end``'s kind (cached: the
+    same span gives the same tuple, so trajectories of one plan share their periods)."""
     if _yearly(end):
         return tuple(FinancialYear(y) for y in range(start.start_year + 1, end.start_year + 1))
     first: Period

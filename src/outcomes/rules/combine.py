@@ -79,13 +79,14 @@ def as_trajectories(items: object, what: str) -> list[Trajectory]:
     """
     if isinstance(items, Trajectory | str | bytes) or not isinstance(items, Iterable):
         raise TrajectoryError(f"{what}s must be a sequence of trajectories, got {items!r:.80}")
-    listed: list[Trajectory] = []
-    for i, item in enumerate(items):
+    listed = list(items)
+    if all(type(item) is Trajectory for item in listed):
+        return listed  # the common case, checked in one pass
+    for i, item in enumerate(listed):
         if not isinstance(item, Trajectory):
             raise TrajectoryError(
                 f"{what} {i} must be a Trajectory, got {type(item).__name__}: {item!r:.60}"
             )
-        listed.append(item)
     return listed
 
 
@@ -96,7 +97,15 @@ def check_compatible(trajectories: Sequence[Trajectory], what: str = "part") -> 
     if not trajectories:
         raise TrajectoryError(f"no {what}s given")
     first = trajectories[0]
+    periods, start, unit_id, polarity = first.periods, first.start, first.unit, first.polarity
     for i, other in enumerate(trajectories[1:], start=1):
+        if (
+            other.periods is periods
+            and other.start is start
+            and other.unit == unit_id
+            and other.polarity is polarity
+        ):
+            continue  # the same span (shared, as rules share it) and the same unit and direction
         if other.periods != first.periods or other.start != first.start:
             raise TrajectoryError(
                 f"{what} {i} has periods {[str(p) for p in other.periods]} from {other.start}, "

@@ -9,6 +9,7 @@ non-finite limit.
 
 from __future__ import annotations
 
+import functools
 from typing import Generic, Literal, NamedTuple, TypeVar, overload
 
 import numpy as np
@@ -336,11 +337,24 @@ def rate_ci(
         lo, hi = _byar(x, _z(conf, z))
     else:
         lo, hi = _byar(x, _z(conf, z))
-        small = x < 10
-        if small.any():
-            lo, hi = np.array(lo, copy=True), np.array(hi, copy=True)
-            elo, ehi = poisson_exact(x[small], conf)
+        small = np.flatnonzero(np.reshape(x, -1) < 10)  # few rows: positions, not a mask
+        if small.size:
+            shape = np.shape(x)
+            # the Byar arrays are fresh: changed in place, through flat views
+            lo = np.asarray(lo, dtype=np.float64).reshape(-1)
+            hi = np.asarray(hi, dtype=np.float64).reshape(-1)
+            counts = np.reshape(x, -1)[small]
+            whole = counts == np.floor(counts)
+            # the exact limits of 0..9 events, computed once per confidence level and looked up
+            table_lo, table_hi = _exact_below_ten(conf)
+            elo = np.empty_like(counts)
+            ehi = np.empty_like(counts)
+            index = counts[whole].astype(np.intp)
+            elo[whole], ehi[whole] = table_lo[index], table_hi[index]
+            if not whole.all():  # fractional counts (weighted or estimated): computed
+                elo[~whole], ehi[~whole] = poisson_exact(counts[~whole], conf)
             lo[small], hi[small] = elo, ehi
+            lo, hi = lo.reshape(shape), hi.reshape(shape)
     with np.errstate(over="ignore", invalid="ignore"):
         scale = multiplier / n
         lower, upper = np.asarray(lo) * scale, np.asarray(hi) * scale
@@ -349,6 +363,16 @@ def rate_ci(
     )
     check_finite_result(np.asarray(lower), "the rate limits", ScoringError)
     return _interval(lower, upper)
+
+
+@functools.lru_cache(maxsize=32)
+def _exact_below_ten(confidence: float) -> tuple[FloatArray, FloatArray]:
+    """The exact Poisson limits of 0, 1, ..., 9 events at one confidence level."""
+    lo, hi = poisson_exact(np.arange(10, dtype=np.float64), confidence)
+    lower, upper = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    lower.setflags(write=False)
+    upper.setflags(write=False)
+    return lower, upper
 
 
 @overload

@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import warnings
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -220,8 +222,7 @@ def assign_quantiles(
             raise TrajectoryError(
                 f"groups must have one label per value ({n}), got shape {group_array.shape}"
             )
-        _, codes = np.unique(group_array, return_inverse=True)
-        codes = codes.reshape(n)
+        codes = _group_codes(group_array)
     if np.ndim(invert) and n:
         # one polarity per group: the flag must not change inside a group
         per_group_min = np.full(codes.max() + 1, True)
@@ -245,18 +246,22 @@ def assign_quantiles(
         key = np.where(invert, -array, array) if np.ndim(invert) else array
         if idx is not None:
             key = key[idx]
-        order = np.argsort(key)
-        if not np.ndim(invert) and invert:
-            order = order[::-1]
-        sorted_key = key[order]
-        new_run = np.empty(m, dtype=bool)
-        new_run[0] = True
-        np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_run[1:])
-        if groups is None:
-            if new_run.all():  # no ties: the rank is the position
-                rank = np.arange(1.0, m + 1.0)
+        if groups is None and m >= k:
+            # no sort at all: the quantile is a step function of the rank, so k - 1 order
+            # statistics (one partition) and a search among them place every value
+            q = _ungrouped(key, k, descending=not np.ndim(invert) and bool(invert))
+            if idx is None:
+                result = q
             else:
-                rank = np.maximum.accumulate(np.where(new_run, np.arange(m), 0)) + 1.0
+                result[idx] = q
+            m = 0  # done
+    if m:
+        if not np.ndim(invert) and invert:
+            key = -key  # descending: the order of the negated values (gathers run forwards)
+        order = np.argsort(key)
+        size: FloatArray | np.float64
+        if groups is None:  # fewer values than quantiles: none is placed (NaN below)
+            rank = np.arange(1.0, m + 1.0)
             size = np.float64(m)
         else:
             grp = codes if idx is None else codes[idx]
@@ -264,19 +269,29 @@ def assign_quantiles(
             small = grp.astype(np.uint16 if grp.max() < 2**16 else np.uint32)
             by_group = np.argsort(small[order], kind="stable")
             order = order[by_group]
-            sorted_key, sorted_grp = key[order], small[order]
-            group_change = np.empty(m, dtype=bool)
-            group_change[0] = True
-            np.not_equal(sorted_grp[1:], sorted_grp[:-1], out=group_change[1:])
-            new_run = group_change.copy()
-            new_run[1:] |= sorted_key[1:] != sorted_key[:-1]
-            position = np.arange(m)
-            run_start = np.maximum.accumulate(np.where(new_run, position, 0))
-            group_start = np.maximum.accumulate(np.where(group_change, position, 0))
-            rank = (run_start - group_start + 1).astype(np.float64)
-            size = np.bincount(sorted_grp).astype(np.float64)[sorted_grp]
+            sorted_key = key[order]
+            counts = np.bincount(small)
+            present = counts[counts > 0]
+            starts = np.cumsum(present) - present
+            group_start = np.repeat(starts, present)  # the first position of each one's group
+            size = np.repeat(present, present).astype(np.float64)
+            differs = np.empty(m, dtype=bool)
+            differs[0] = True
+            np.not_equal(sorted_key[1:], sorted_key[:-1], out=differs[1:])
+            if differs.all():  # no ties anywhere: the rank is the position in the group
+                rank = (np.arange(m) - group_start + 1).astype(np.float64)
+            else:  # a run of ties (which never crosses a group's start) takes its first rank
+                differs[starts] = True
+                run_start = np.maximum.accumulate(np.where(differs, np.arange(m), 0))
+                rank = (run_start - group_start + 1).astype(np.float64)
+        # q = floor((k + 1) - ceil((size + 1 - rank) / (size / k))), in place on the ranks
+        q = np.asarray(rank, dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.floor((k + 1) - np.ceil((size + 1 - rank) / (size / k)))
+            np.subtract(size + 1, q, out=q)
+            np.divide(q, size / k, out=q)
+            np.ceil(q, out=q)
+            np.subtract(k + 1, q, out=q)
+            np.floor(q, out=q)
         np.maximum(q, 1.0, out=q)  # the formula gives 0 for the top rank in small groups
         if np.ndim(size):
             q[size < k] = np.nan
@@ -299,6 +314,59 @@ def assign_quantiles(
             stacklevel=2,
         )
     return result
+
+
+def _group_codes(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """A small whole number per group label: whole-number labels of a compact range are their
+    own codes (offset; no sort needed), any other labels are numbered by ``np.unique``."""
+    n = groups.shape[0]
+    if groups.dtype.kind == "b":
+        return np.asarray(groups, dtype=np.intp)
+    if groups.dtype.kind in "iu" and n:
+        low, high = groups.min(), groups.max()
+        if int(high) - int(low) <= max(4 * n, 1 << 16):
+            return np.asarray(groups - low, dtype=np.intp)
+    _, codes = np.unique(groups, return_inverse=True)
+    return np.asarray(codes, dtype=np.intp).reshape(n)
+
+
+def _rank_thresholds(m: int, k: int) -> list[int]:
+    """For quantiles 2..k, the least rank ``r`` (1-based, of ``m`` values) whose quantile
+    ``max(1, floor((k + 1) - ceil((m + 1 - r) / (m / k))))`` reaches it (``m + 1``: never),
+    found by bisection over the same floating-point formula the ranks would use."""
+
+    def quantile(r: int) -> int:
+        return max(1, math.floor((k + 1) - math.ceil((m + 1 - r) / (m / k))))
+
+    return [bisect.bisect_left(range(1, m + 1), j, key=quantile) + 1 for j in range(2, k + 1)]
+
+
+def _ungrouped(key: FloatArray, k: int, *, descending: bool) -> FloatArray:
+    """Quantiles of one set of (finite or infinite, not NaN) values by the OHID rank rule.
+
+    A value's rank is 1 + the number of values better than it (ties share the better rank), and
+    its quantile is 1 + the number of thresholds ``r_j`` (:func:`_rank_thresholds`) its rank
+    reaches. With ``s`` the values in ascending order, "at least ``t`` values below ``x``" is
+    ``x > s[t - 1]`` (ascending) and "at least ``t`` values above ``x``" is ``x < s[m - t]``
+    (descending), so only the order statistics ``s[t - 1]`` (or ``s[m - t]``) are needed: one
+    ``np.partition`` and one ``np.searchsorted`` instead of a full sort.
+    """
+    m = key.shape[0]
+    t = [r - 1 for r in _rank_thresholds(m, k) if r <= m]  # values that must lie beyond
+    positions = [m - tj for tj in t] if descending else [tj - 1 for tj in t]
+    wanted = sorted({p for p, tj in zip(positions, t, strict=True) if tj >= 1})
+    part = np.partition(key, wanted) if wanted else key
+    edge = np.inf if descending else -np.inf
+    cuts = np.sort(
+        np.array([part[p] if tj >= 1 else edge for p, tj in zip(positions, t, strict=True)])
+    )
+    if descending:  # how many cuts lie above the value
+        q = np.searchsorted(cuts, key, side="right").astype(np.float64)
+        np.subtract(len(cuts) + 1.0, q, out=q)
+    else:  # how many cuts lie below it
+        q = np.searchsorted(cuts, key, side="left").astype(np.float64)
+        q += 1.0
+    return q
 
 
 def _invert_flags(
