@@ -204,6 +204,7 @@ def scores_tables(scores: Mapping[str, Score]) -> list[Table]:
             *((Column("vs benchmark"),) if has_sig else ()),
         ),
         rows,
+        meta={"role": "data"},  # the table a CSV holds (the workbook shows the summary first)
     )
     counts_table = Table(
         "summary",

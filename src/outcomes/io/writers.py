@@ -589,14 +589,14 @@ def write_tables(
     tables: Sequence[Table], path: str | Path, fmt: Format, *, bom: bool = True, **options: Any
 ) -> Path:
     """Write tables to ``path`` in ``fmt``: one workbook (a sheet each), one JSON object, or
-    CSV / Markdown / text of the tables one after another (CSV: the first table only, the rest
-    belong in a workbook)."""
+    CSV / Markdown / text of the tables one after another (CSV: one table, the long table of
+    every row (``meta["role"] = "data"``) or else the first; the rest belong in a workbook)."""
     if fmt == "xlsx":
         return write_xlsx(tables, path, **options)
     if fmt == "csv":
         if isinstance(tables, Table) or not tables:
             raise OutputError("give a non-empty list of tables to write")
-        write_csv(tables[0], path, bom=bom, **options)
+        write_csv(_primary(tables), path, bom=bom, **options)
         return Path(path)
     return write_atomic(path, render_tables(tables, fmt), **options)
 
@@ -611,7 +611,7 @@ def render_tables(tables: Sequence[Table], fmt: Format) -> str:
     if fmt == "json":
         return write_json(tables[0] if len(tables) == 1 else tables)
     if fmt == "csv":
-        return write_csv(tables[0])
+        return write_csv(_primary(tables))
     render_one: Callable[[Table], str] = to_markdown if fmt == "md" else render
     parts = []
     for t in tables:
@@ -622,6 +622,15 @@ def render_tables(tables: Sequence[Table], fmt: Format) -> str:
         )
         parts.append(title + render_one(t) + (f"\n{t.note}" if t.note else ""))
     return "\n\n".join(parts) + "\n"
+
+
+def _primary(tables: Sequence[Table]) -> Table:
+    """The table a CSV holds when there are several: the one marked ``meta["role"] = "data"``
+    (the long table of every row), else the first."""
+    for table in tables:
+        if isinstance(table, Table) and table.meta.get("role") == "data":
+            return table
+    return tables[0]
 
 
 def write_table(table: Table, path: str | Path, fmt: Format, **options: Any) -> Path:
