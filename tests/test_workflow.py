@@ -156,7 +156,10 @@ def test_demo_writes_a_chart_that_is_not_blank(
     pytest.importorskip("matplotlib")
     assert main(["demo", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "ILLUSTRATIVE" in out and "chart:" in out and "GREY" in out
+    assert "ILLUSTRATIVE" in out and "ambitions.png" in out and "GREY" in out
+    for name in ("plan.toml", "actuals.csv", "targets.xlsx", "scores.xlsx", "report.html"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert "outcomes score" in out  # the same with the commands
     png = tmp_path / "ambitions.png"
     import matplotlib.image as mpimg
     import numpy as np

@@ -463,14 +463,16 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from outcomes import catalogue
+    from outcomes.errors import OutputError
+    from outcomes.io import write_atomic, write_tables
     from outcomes.workflow import parse_plan, premium, run_plan, score_plan
 
     out = Path(args.out) if args.out else Path(_temp_folder())
-    actuals_path, chart = out / "actuals.csv", out / "ambitions.png"
-    existing = [str(p) for p in (actuals_path, chart) if p.exists()]
+    names = ("plan.toml", "actuals.csv", "targets.xlsx", "scores.xlsx", "ambitions.png",
+             "report.html")  # fmt: skip
+    paths = {name: out / name for name in names}
+    existing = [str(p) for p in paths.values() if p.exists()]
     if existing and not args.force:
-        from outcomes.errors import OutputError
-
         raise OutputError(
             f"{', '.join(existing)}: exist(s) already; pass --force to overwrite, or choose "
             "another --out folder"
@@ -482,28 +484,45 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         "outcomes demo: an ILLUSTRATIVE CCG (made-up numbers), the seven ambitions 2014/15-2018/19"
     )
     print("(ambition 7 has no CCG-level measure, so it has no trajectory)\n")
-    print("The framework catalogue:\n")
-    for framework_id in catalogue.available():
-        print(summary(framework_id) + "\n")
+    print(f"Framework editions shipped ({len(catalogue.available())}; `outcomes frameworks`):")
+    print("  " + ", ".join(catalogue.available()) + "\n")
     targets = run_plan(plan)
     print(targets)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        from outcomes.errors import OutputError
-
         raise OutputError(f"{out}: cannot make the folder: {error.strerror or error}") from None
-    from outcomes.io import write_atomic
-
+    write_atomic(paths["plan.toml"], text, force=args.force)
     write_atomic(
-        actuals_path, (folder / "actuals.csv").read_text(encoding="utf-8"), force=args.force
+        paths["actuals.csv"], (folder / "actuals.csv").read_text(encoding="utf-8"), force=args.force
     )
-    scores = score_plan(plan, actuals_path)
+    scores = score_plan(plan, paths["actuals.csv"])
     print("\nScores against illustrative actuals (missing actuals are GREY, never a miss):")
     print(scores)
     print()
     print(premium(plan, scores))
-    print(f"\nchart: {_plot_targets(targets, str(chart), scores, force=args.force)}")
+    print("\nFiles:")
+    wrote = [
+        write_tables(targets.tables(), paths["targets.xlsx"], "xlsx", force=args.force),
+        write_tables(scores.tables(), paths["scores.xlsx"], "xlsx", force=args.force),
+        _plot_targets(targets, str(paths["ambitions.png"]), scores, force=args.force),
+    ]
+    try:
+        from outcomes.report import write_report
+
+        wrote.append(write_report(scores, paths["report.html"], force=args.force))
+    except ImportError as error:  # the report extra is not installed
+        print(f"  (no report.html: {error})")
+    for path in wrote:
+        print(f"  {path}")
+    plan_file, actuals = paths["plan.toml"], paths["actuals.csv"]
+    print(
+        "\nThe same with the commands (edit the plan to make it yours):\n"
+        f"  outcomes plan {plan_file} -o targets.xlsx --chart ambitions.png\n"
+        f"  outcomes score {plan_file} {actuals} -o scores.xlsx\n"
+        f"  outcomes premium {plan_file} {actuals}\n"
+        f"  outcomes report {plan_file} {actuals} -o report.html"
+    )
     return 0
 
 
