@@ -63,7 +63,32 @@ def _doc_to_markdown(doc: str) -> str:
     return "\n".join(out)
 
 
+def _plain(annotation: Any) -> Any:
+    """The annotation without ``Annotated[...]`` metadata (validators are not part of the type
+    a reader writes)."""
+    import typing
+
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _plain(typing.get_args(annotation)[0])
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is None or not args:
+        return annotation
+    plain = tuple(_plain(a) for a in args)
+    if plain == args:
+        return annotation
+    if origin in (typing.Union, __import__("types").UnionType):
+        import functools
+        import operator
+
+        return functools.reduce(operator.or_, plain)
+    try:
+        return origin[plain if len(plain) > 1 else plain[0]]
+    except TypeError:
+        return annotation
+
+
 def _type_name(annotation: Any) -> str:
+    annotation = _plain(annotation)
     text = str(annotation) if getattr(annotation, "__args__", None) else None
     text = text or getattr(annotation, "__name__", None) or str(annotation)
     return text.replace("typing.", "").replace("NoneType", "None")
