@@ -1,6 +1,6 @@
 """The layers of docs/architecture.md, enforced: a module imports only its own layer and those
-below it. The one way up is a result's output convenience (``to_frame``, ``plot_*``), which
-imports its presentation layer inside the method, because pandas and matplotlib are optional."""
+below it. The one way up is a result's ``to_frame()``, which imports ``outcomes.frames`` inside
+the method, because pandas is optional."""
 
 from __future__ import annotations
 
@@ -40,9 +40,9 @@ LAYERS: dict[str, int] = {
 
 
 #: Methods that may import upward, inside their body only: ``to_frame`` (and the private
-#: ``_frame`` it shares) and ``plot_*``.
+#: ``_frame`` it shares), the delegation to ``outcomes.frames``.
 def _convenience(function: str) -> bool:
-    return function in ("to_frame", "_frame") or function.startswith("plot_")
+    return function in ("to_frame", "_frame")
 
 
 def _top(path: Path) -> str:

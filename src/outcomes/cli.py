@@ -457,7 +457,9 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
         print(profile)
     else:
         _emit([profile.table()], args, [args.fingertips])
-    _chart(args, profile.plot_funnel)
+    from outcomes.plot import plot_area_profile
+
+    _chart(args, lambda path: plot_area_profile(profile, path, inputs=_inputs(args)))
     return 0
 
 

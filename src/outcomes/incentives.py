@@ -202,7 +202,7 @@ def quality_premium(
     scheme: QualityPremiumScheme | str,
     *,
     population: float,
-    achieved: Mapping[str, Any],
+    achieved: Mapping[str, bool | float],
     constitution_missed: Iterable[str] = (),
     quality_failure: bool = False,
     financial_deficit: bool = False,
@@ -402,9 +402,9 @@ class BCFPaymentResult(BaseModel):
 
 def bcf_performance_payment(
     *,
-    baseline_admissions: Any,
-    planned_reduction: Any,
-    actual_admissions: Any,
+    baseline_admissions: npt.ArrayLike,
+    planned_reduction: npt.ArrayLike,
+    actual_admissions: npt.ArrayLike,
     cost_per_admission: float | None = None,
     pot: float | None = None,
     periods: Sequence[str] | None = None,

@@ -335,7 +335,7 @@ def _metric_rule(metric: str, edition: str, polarity: Any) -> tuple[list[str], l
 def metric_scores(
     values: npt.ArrayLike,
     *,
-    polarity: Any,
+    polarity: Polarity | str | npt.ArrayLike,
     method: Literal["rank"] = "rank",
     metric: str | None = None,
     edition: str = "oversight-2025-26",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from outcomes._arrays import (
     FloatArray,
@@ -21,6 +22,7 @@ from outcomes._arrays import (
 )
 from outcomes.errors import TrajectoryError
 from outcomes.periods import Period
+from outcomes.polarity import Polarity
 from outcomes.rules import check_compatible, to_target
 from outcomes.rules._engine import Profile
 from outcomes.rules.combine import as_trajectories
@@ -92,7 +94,7 @@ def _weighted_mean(values: FloatArray, weights: FloatArray) -> FloatArray:
 
 def roll_up(
     trajectories: Trajectory | Sequence[Trajectory],
-    populations: Any,
+    populations: npt.ArrayLike | None,
     *,
     kind: Literal["rate", "count", "mean"] = "rate",
     measure: str | None = None,
@@ -177,8 +179,8 @@ def roll_up(
 
 def apportion(
     target: float,
-    populations: Any,
-    baselines: Any,
+    populations: npt.ArrayLike,
+    baselines: npt.ArrayLike,
     *,
     start: str | Period,
     end: str | Period,
@@ -186,7 +188,7 @@ def apportion(
     method: Literal["relative", "absolute"] = "relative",
     kind: Literal["rate", "count"] = "rate",
     profile: Profile = "linear",
-    polarity: Any = None,
+    polarity: Polarity | str | None = None,
     unit: str | None = None,
 ) -> Trajectory:
     """Split a footprint target among members so that their roll-up reproduces it.

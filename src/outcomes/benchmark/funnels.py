@@ -499,7 +499,7 @@ def funnel_table(
     ratio_type: Literal["count", "isr"] | None = None,
     years_of_data: float = 1,
     points: int = 100,
-) -> dict[str, npt.NDArray[Any]]:
+) -> dict[str, npt.NDArray[np.generic]]:
     """PHE's funnel-plot table (``calculate_funnel_limits``): the control limits at ``points``
     x-axis values spread over the data, ready to draw.
 
@@ -598,7 +598,7 @@ def funnel_table(
                 f"the funnel table's {column} is not finite: the denominators or rates are too "
                 "extreme to draw"
             )
-    columns: dict[str, npt.NDArray[Any]] = dict(table)
+    columns: dict[str, npt.NDArray[np.generic]] = dict(table)
     columns["statistic"] = np.full(points, label)
     columns["method"] = np.full(points, method)
     return columns

@@ -8,14 +8,21 @@ matplotlib ``Figure`` objects: show them in a notebook, or save them with :func:
 
 * :func:`plot_trajectory`, :func:`plot_plan` - targets, actuals with their intervals and RAG
   ratings, peers' quantile bounds, the national value; one panel per organisation.
-* :func:`plot_funnel`, :func:`plot_trend` - funnel plot with 95% and 99.8% limits; a recent
-  trend with significance against the benchmark.
+* :func:`plot_funnel`, :func:`plot_trend`, :func:`plot_area_profile` - funnel plot with 95%
+  and 99.8% limits; a recent trend with significance against the benchmark; an area profile's
+  funnel around England.
 * :func:`plot_changes`, :func:`plot_fan` - the record of peers' changes with the plan's change
   marked; a fan of the forecast with the target.
 """
 
 from outcomes.plot._base import CHART_FORMATS, chart_format, figure_svg, save_figure
-from outcomes.plot.benchmark import FUNNEL_STYLE, SIGNIFICANCE_STYLE, plot_funnel, plot_trend
+from outcomes.plot.benchmark import (
+    FUNNEL_STYLE,
+    SIGNIFICANCE_STYLE,
+    plot_area_profile,
+    plot_funnel,
+    plot_trend,
+)
 from outcomes.plot.plans import (
     MAX_PANELS,
     RAG_STYLES,
@@ -38,6 +45,7 @@ __all__ = [
     "chart_format",
     "figure_svg",
     "midpoint_year",
+    "plot_area_profile",
     "plot_changes",
     "plot_fan",
     "plot_funnel",

@@ -9,9 +9,9 @@ charts read in greyscale too. Saved as PNG or SVG by the file's suffix; SVG text
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -27,9 +27,18 @@ from outcomes.benchmark._common import _positive
 from outcomes.benchmark.funnels import Statistic
 from outcomes.errors import ScoringError
 from outcomes.plot._base import figure, save_figure, tidy_layout
+
+if TYPE_CHECKING:
+    from outcomes.workflow import AreaProfile
 from outcomes.polarity import Polarity
 
-__all__ = ["FUNNEL_STYLE", "SIGNIFICANCE_STYLE", "plot_funnel", "plot_trend"]
+__all__ = [
+    "FUNNEL_STYLE",
+    "SIGNIFICANCE_STYLE",
+    "plot_area_profile",
+    "plot_funnel",
+    "plot_trend",
+]
 
 
 class Style(NamedTuple):
@@ -496,4 +505,58 @@ def plot_trend(
     tidy_layout(fig)
     if path is not None:
         save_figure(fig, path)
+    return ax
+
+
+def plot_area_profile(
+    profile: AreaProfile,
+    path: str | Path | None = None,
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = True,
+) -> Any:
+    """An area profile's areas on a funnel plot around England, with 95% and 99.8% control
+    limits, named and labelled from the profile (what ``outcomes benchmark --chart`` draws).
+
+    Parameters
+    ----------
+    profile : AreaProfile
+        From :func:`outcomes.workflow.area_profile`.
+    path : str or Path, optional
+        Where to save (``.png``, ``.svg``, ``.pdf``); without it the axes are returned.
+    inputs, force
+        As for :func:`~outcomes.plot.save_figure`.
+
+    Returns
+    -------
+    matplotlib Axes
+        The funnel plot's axes (saved first when ``path`` is given).
+
+    Examples
+    --------
+    >>> from outcomes.workflow import area_profile
+    >>> profile = area_profile("tests/data/fingertips_93356_campylobacter_utla_2015_2017.csv",
+    ...                        period="2017", area_type="County & UA", age="All ages",
+    ...                        polarity="lower")
+    >>> ax = plot_area_profile(profile)
+    >>> ax.get_ylabel()
+    'Campylobacter incidence rate/100,000 (per 100,000)'
+    """
+    ok = np.isfinite(profile.count) & np.isfinite(profile.denominator) & (profile.denominator > 0)
+    shown = f"per {profile.per:,.0f}" if profile.statistic == "rate" else "%"
+    name = (profile.indicator_name or str(profile.indicator)).strip()
+    ax = plot_funnel(
+        profile.count[ok],
+        profile.denominator[ok],
+        statistic=profile.statistic,
+        per=profile.per,
+        target=profile.england,
+        benchmark_label="England",
+        x_label=f"Population ({profile.area_type}, {profile.period})",
+        y_label=f"{name} ({shown})",
+        names=[n for n, o in zip(profile.names, ok, strict=True) if o],
+        title=f"{name} ({profile.indicator}), {profile.period}: compared with England",
+    )
+    if path is not None:
+        save_figure(ax.figure, path, inputs=inputs, force=force)
     return ax

@@ -142,27 +142,6 @@ class AreaProfile:
             ),
         )
 
-    def plot_funnel(self, path: str) -> Any:
-        """The areas on a funnel plot around England, with 95% and 99.8% control limits
-        (extra ``plot``)."""
-        from outcomes.plot import plot_funnel
-
-        ok = np.isfinite(self.count) & np.isfinite(self.denominator) & (self.denominator > 0)
-        shown = f"per {self.per:,.0f}" if self.statistic == "rate" else "%"
-        return plot_funnel(
-            self.count[ok],
-            self.denominator[ok],
-            statistic=self.statistic,
-            per=self.per,
-            target=self.england,
-            benchmark_label="England",
-            x_label=f"Population ({self.area_type}, {self.period})",
-            y_label=f"{self.indicator_name or self.indicator} ({shown})",
-            names=[n for n, o in zip(self.names, ok, strict=True) if o],
-            title=f"{self.indicator_name} ({self.indicator}), {self.period}: compared with England",
-            path=path,
-        )
-
     def __str__(self) -> str:
         from outcomes.io.writers import render
 
