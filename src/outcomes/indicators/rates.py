@@ -34,7 +34,7 @@ from outcomes.indicators._common import (
 from outcomes.indicators.standards import (
     _weights,
 )
-from outcomes.stats import byar, poisson_exact, wilson
+from outcomes.stats import byar, poisson_exact, rate_ci, wilson
 
 # --------------------------------------------------------------------------------------------
 # Directly standardised rates
@@ -555,15 +555,10 @@ def crude_rate(
     xs = np.where(code == 0, x, 0.0)
     ns = np.where(code == 0, n, 1.0)
     value = xs * scale / ns
-    exact = xs < 10
     limits = []
-    for c in levels:
-        lo, hi = byar(xs, c)
-        lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
-        if exact.any():
-            elo, ehi = poisson_exact(xs[exact], c)
-            lo[exact], hi[exact] = elo, ehi
-        limits.append((lo / ns * scale, hi / ns * scale))
+    for c in levels:  # exact below 10 events, Byar from 10: the scoring default
+        lo, hi = rate_ci(xs, ns, per=scale, method="auto", confidence=c)
+        limits.append((np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)))
     value, limits = _finish(code, value, limits)
     return RateResult(
         value=value,
