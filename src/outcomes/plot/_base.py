@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from outcomes._files import write_atomic
+from outcomes._files import output_path, write_atomic
 from outcomes._optional import require
 from outcomes.errors import OutputError
 
@@ -66,6 +66,9 @@ def figure_svg(fig: Any) -> str:
     return buffer.getvalue()
 
 
+#: Highest resolution a chart is saved at (a poster at 1200 dpi is already very large).
+_MAX_DPI = 1200
+
 #: Chart formats by file suffix (any case).
 CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -80,7 +83,7 @@ def chart_format(path: str | Path) -> str:
     ...
     outcomes.errors.OutputError: ambitions.toml: a chart is written as .png, .svg or .pdf, got '.toml'
     """
-    suffix = Path(path).suffix.lower()
+    suffix = output_path(path).suffix.lower()
     if suffix not in CHART_FORMATS:
         raise OutputError(
             f"{path}: a chart is written as .png, .svg or .pdf, got {suffix or '(no suffix)'!r}"
@@ -107,8 +110,12 @@ def save_figure(
     >>> save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "chart.svg").suffix
     '.svg'
     """
-    out = Path(path)
+    out = output_path(path)
     suffix = chart_format(out)
+    if not hasattr(fig, "savefig"):
+        raise OutputError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 1 <= dpi <= _MAX_DPI:
+        raise OutputError(f"dpi must be a whole number from 1 to {_MAX_DPI}, got {dpi!r:.40}")
     if suffix == "svg":
         return write_atomic(out, figure_svg(fig), inputs=inputs, force=force)
     mpl_ = mpl()

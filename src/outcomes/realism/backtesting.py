@@ -206,6 +206,8 @@ def backtest(
     pol, sign = _sign(polarity)
     if isinstance(horizons, int | np.integer):
         horizons = (int(horizons),)
+    if not isinstance(horizons, Sequence) or isinstance(horizons, str):
+        raise ScoringError(f"horizons must be whole numbers of periods, got {horizons!r}")
     hs = tuple(sorted({_horizon(h, "horizons") for h in horizons}))
     if not hs:
         raise ScoringError("horizons must not be empty")

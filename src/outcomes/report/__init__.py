@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from outcomes._files import write_atomic
+from outcomes._files import output_path, write_atomic
 from outcomes._optional import require
 from outcomes._version import __version__
 from outcomes.errors import InputError, OutputError
@@ -702,7 +702,7 @@ def write_report(
     >>> write_report(run_plan("examples/illustrative-hwb.toml"), out).name
     'report.html'
     """
-    out = Path(path)
+    out = output_path(path)
     if out.suffix.lower() not in (".html", ".htm"):
         raise OutputError(f"{out}: the report is HTML; name it .html, got {out.suffix!r}")
     return write_atomic(
