@@ -180,6 +180,11 @@ class FingertipsData:
         keep = np.ones(len(self), dtype=bool)
         cols = self.columns
         if indicator_id is not None:
+            if isinstance(indicator_id, bool) or not isinstance(indicator_id, int | np.integer):
+                raise InputError(
+                    f"indicator must be a Fingertips indicator id (a whole number), got "
+                    f"{indicator_id!r:.40}"
+                )
             keep &= cols["indicator_id"] == int(indicator_id)
         for name, wanted in (
             ("time_period", period),

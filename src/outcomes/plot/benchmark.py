@@ -453,10 +453,15 @@ def plot_trend(
     def per_period(given: Any, name: str, text: bool = False) -> Any:
         if given is None:
             return None
-        try:
-            array = np.asarray(given, dtype=str) if text else _numbers(given, name)
-        except ValueError:  # ragged lists of text
-            raise ScoringError(f"{name} must be one value per period, got {given!r:.80}") from None
+        if not text:
+            array = _numbers(given, name)
+        else:
+            try:
+                array = np.asarray(given, dtype=str)
+            except ValueError:  # ragged lists of text
+                raise ScoringError(
+                    f"{name} must be one value per period, got {given!r:.80}"
+                ) from None
         if array.ndim > 1 or array.size not in (1, k):
             raise ScoringError(
                 f"{name} has shape {array.shape}: give one value or one per period ({k})"

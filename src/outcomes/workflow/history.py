@@ -217,6 +217,14 @@ def _number(text: str, column: str, line: int, source: str, problems: list[str])
 def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
     source = str(path)
     wanted = {c: c for c in HISTORY_COLUMNS}
+    if columns is not None and (
+        not isinstance(columns, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
+    ):
+        raise InputError(
+            f"columns must map history columns to the file's names, such as "
+            f"{{'area': 'Level', 'value': 'DSR'}}, got {columns!r:.60}"
+        )
     if columns:
         unknown = [k for k in columns if k not in HISTORY_COLUMNS]
         if unknown:
@@ -352,10 +360,6 @@ def _from_fingertips(
     return long, facts, confidence
 
 
-#: Most periods a history may span (a grid of areas x periods is built over them).
-_MAX_PERIODS = 10_000
-
-
 def _grid(
     long: _Long, source: str
 ) -> tuple[list[str], list[Period], FloatArray, Any, Any, npt.NDArray[np.int64]]:
@@ -389,14 +393,8 @@ def _grid(
         )
     first, last = min(parsed.values()), max(parsed.values())
     periods = [first]
-    while periods[-1] != last and len(periods) < _MAX_PERIODS:
+    while periods[-1] != last and len(periods) < 10_000:
         periods.append(periods[-1].shift(1))
-    if periods[-1] != last:
-        ends = [str(first_line[str(p)]) for p in (first, last) if str(p) in first_line]
-        raise InputError(
-            f"{source}: the history spans more than {_MAX_PERIODS:,} periods, from {first} to "
-            f"{last} (lines {' and '.join(ends)})"
-        )
     column = {p: j for j, p in enumerate(periods)}
     areas = sorted(set(long.area))
     row = {a: i for i, a in enumerate(areas)}
@@ -458,8 +456,8 @@ def _limits(
         i, j = (int(k) for k in np.argwhere(bad)[0])
         raise InputError(
             f"{source}: confidence limits must surround the value; {int(bad.sum())} do not, "
-            f"e.g. line {int(lines[i, j])}: lower {lower[i, j]!r}, value {values[i, j]!r}, "
-            f"upper {upper[i, j]!r}"
+            f"e.g. line {int(lines[i, j])}: lower {float(lower[i, j])!r}, value "
+            f"{float(values[i, j])!r}, upper {float(upper[i, j])!r}"
         )
     return np.where(present, lower, np.nan), np.where(present, upper, np.nan), ""
 
