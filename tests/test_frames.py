@@ -332,6 +332,8 @@ def test_frames_refuse_odd_arguments_with_typed_errors() -> None:
         frames.mean_ci([1.0, 2.0], value="value")
     with pytest.raises(ScoringError, match="confidence levels must differ"):
         frames.crude_rate(df, count="value", denominator="hi", confidence=[0.95, 0.95])
+    with pytest.raises(ScoringError, match="each column once"):  # was a frame with two columns
+        frames.crude_rate(df, count="value", denominator="hi", by=["lo", "lo"])
 
 
 def test_result_frames_refuse_odd_labels() -> None:

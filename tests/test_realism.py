@@ -708,3 +708,14 @@ def test_achievability_of_a_grid_of_plans_prints() -> None:
     a = achievability([[0.0, 0.0], [np.nan, 0.1]], HISTORY3, polarity="higher")
     lines = str(a).splitlines()
     assert len(lines) == 4 and "not computed (NO_PLAN)" in lines[2]
+
+
+def test_backtest_horizon_with_no_forecast_is_marked() -> None:
+    """A horizon no origin could test: NaN beside n_by_horizon == 0 (was numpy's warning)."""
+    b = backtest(
+        np.ones((8, 5)), planned_change=0.0, polarity="higher", horizons=[1, 2], min_periods=4
+    )
+    assert b.n_by_horizon.tolist() == [8.0, 0.0]
+    assert np.isnan(b.brier_by_horizon[1]) and np.isnan(b.base_by_horizon[1])
+    assert "horizon 2: no forecast could be tested" in str(b)
+    assert b.note == "BASE_RATE_PERFECT" and "nan" not in str(b)  # was "skill +nan%"

@@ -729,5 +729,6 @@ def test_history_arguments_are_checked() -> None:
         select_history(shipped, area_word=3)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="columns must map"):
         select_history(shipped, columns=True)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="indicator must be a Fingertips indicator id"):
-        select_history(CAMPY, indicator="x", area_type="County & UA", age="All ages")  # type: ignore[arg-type]
+    for indicator in ("x", 10**400, -1):
+        with pytest.raises(InputError, match="indicator must be a Fingertips indicator id"):
+            select_history(CAMPY, indicator=indicator, area_type="County & UA", age="All ages")  # type: ignore[arg-type]

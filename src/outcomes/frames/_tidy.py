@@ -5,7 +5,7 @@ no column is of object dtype. The result frames are built with :func:`tidy`, joi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -120,14 +120,15 @@ def concat(frames: Sequence[Any]) -> Any:
 
 def _labels(values: object, name: str, *, codes: bool = False) -> list[Any]:
     """A list of text labels (codes may also be whole numbers); anything else an InputError."""
-    if not isinstance(values, Sequence | np.ndarray) or isinstance(values, bytes):
+    if not isinstance(values, Iterable) or isinstance(values, str | bytes | Mapping):
         raise InputError(f"{name} must be a list of labels, got {values!r:.60}")
+    listed = list(values)  # a list, a tuple, an array or a pandas Series
     allowed: tuple[type, ...] = (str, int, np.integer) if codes else (str,)
-    for value in values:
+    for value in listed:
         if not isinstance(value, allowed) or isinstance(value, bool):
             what = "codes (text)" if codes else "text"
-            raise InputError(f"{name} must be {what}, got {value!r:.60} in {values!r:.80}")
-    return list(values)
+            raise InputError(f"{name} must be {what}, got {value!r:.60} in {listed!r:.80}")
+    return listed
 
 
 def _text(value: object, name: str) -> str:

@@ -50,6 +50,8 @@ def _columns(by: Columns) -> list[str]:
     names = [by] if isinstance(by, str) else by
     if not isinstance(names, Sequence) or not all(isinstance(n, str) for n in names):
         raise ScoringError(f"by must be a column name or a list of column names, got {by!r}")
+    if len(set(names)) != len(names):
+        raise ScoringError(f"by must name each column once, got {list(names)!r}")
     return list(names)
 
 

@@ -180,7 +180,10 @@ class FingertipsData:
         keep = np.ones(len(self), dtype=bool)
         cols = self.columns
         if indicator_id is not None:
-            if isinstance(indicator_id, bool) or not isinstance(indicator_id, int | np.integer):
+            whole = isinstance(indicator_id, int | np.integer) and not isinstance(
+                indicator_id, bool
+            )
+            if not whole or not 0 <= indicator_id < 2**53:
                 raise InputError(
                     f"indicator must be a Fingertips indicator id (a whole number), got "
                     f"{indicator_id!r:.40}"

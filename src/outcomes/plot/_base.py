@@ -5,6 +5,7 @@ saving by suffix through a temporary file, with SVG text kept as text."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -48,6 +49,22 @@ def tidy_layout(fig: Any) -> None:
         fig.tight_layout()
 
 
+#: Control characters but the line break: no font draws them (tab and carriage return
+#: included), and XML (so an SVG file) does not allow most of them.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(fig: Any) -> None:
+    """Replace control characters in the figure's text (a measure name from a file, say) by
+    U+FFFD, so a saved SVG stays well-formed XML and no font is asked for them."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if _CONTROL.search(content):
+            text.set_text(_CONTROL.sub("\ufffd", content))
+
+
 def figure_svg(fig: Any) -> str:
     """The figure as SVG text, with its text kept as ``<text>`` (``svg.fonttype = "none"``) so it
     can be searched, copied and read aloud; no date stamp, stable ids.
@@ -60,6 +77,7 @@ def figure_svg(fig: Any) -> str:
     True
     """
     mpl_ = mpl()
+    _printable(fig)
     buffer = io.StringIO()
     with mpl_.rc_context({"svg.fonttype": "none", "svg.hashsalt": "outcomes"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
@@ -119,6 +137,7 @@ def save_figure(
     if suffix == "svg":
         return write_atomic(out, figure_svg(fig), inputs=inputs, force=force)
     mpl_ = mpl()
+    _printable(fig)
     buffer = io.BytesIO()
     with mpl_.rc_context({"pdf.fonttype": 42}):
         fig.savefig(

@@ -228,16 +228,16 @@ def plot_funnel(
     def spread(values: Any) -> npt.NDArray[np.float64]:
         return np.broadcast_to(np.asarray(values, dtype=float), full).ravel().copy()
 
-    n = spread(numerator)
+    n = spread(given["numerator"])
     with np.errstate(all="ignore"):
         if statistic == "rate" and rate is not None:
-            r = spread(rate)
+            r = spread(given["rate"])
             x = np.where(n > 0, per * n / np.where(r > 0, r, 1.0), np.nan)
             if denominator is not None and kind == "crude":
-                x = np.where(n == 0, spread(denominator), x)
+                x = np.where(n == 0, spread(given["denominator"]), x)
             y = r
         else:
-            x = spread(denominator)
+            x = spread(given["denominator"])
             y = n / x * per
         if statistic == "rate":
             x = x / years_of_data
