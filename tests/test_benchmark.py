@@ -1262,3 +1262,23 @@ def test_score_carries_significance_against_the_benchmark_beside_its_verdict() -
     assert s.significance.tolist() == [["BETTER"], ["SIMILAR"]]
     no_interval = score(t, [[90.0], [99.0]], benchmark=97.0)
     assert no_interval.significance.tolist() == [["NOT_COMPARED"], ["NOT_COMPARED"]]
+
+
+# --------------------------------------------------------------------------------------------
+# regressions found by tests/test_fuzz.py (issue 12): typed errors, never numpy's or Python's
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: funnel_limits(1.0, 1.0, statistic="proportion", per=10**400), "per must be"),
+        (lambda: funnel_limits(1.0, 0.5, statistic="rate", years_of_data=10**400), "years_of"),
+        (lambda: percentile_range_goal(range(10), 10**400, 90), "lower_percentile"),
+        (lambda: funnel_table([1, 2], [10, 20], statistic="proportion", points=10**400), "points"),
+        (lambda: funnel_table([1, 2], [10, 20], statistic="proportion", points=10**6), "points"),
+    ],
+)
+def test_huge_arguments_are_refused(call: Any, message: str) -> None:
+    with pytest.raises(ScoringError, match=message):
+        call()

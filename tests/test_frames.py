@@ -296,3 +296,60 @@ def test_fuzz_frames(name: str, rows: int, data: st.DataObject) -> None:
         if column in out.columns:
             bad = ~np.isfinite(out[column].to_numpy(dtype=float))
             assert (out["note"].to_numpy()[bad] != "").all(), (column, out)
+
+
+def test_frames_refuse_odd_arguments_with_typed_errors() -> None:
+    """Regressions found by tests/test_fuzz.py: each was a bare pandas/numpy/Python error."""
+    pd = pytest.importorskip("pandas")
+    from outcomes.errors import InputError
+
+    df = pd.DataFrame({"value": [1.0, 2.0], "lo": [0.5, 1.5], "hi": [1.5, 2.5]})
+    with pytest.raises(InputError, match="lower"):  # ragged values
+        frames.compare(df, value="value", benchmark=1.0, polarity="higher", lower=[1, [2, 3]])
+    with pytest.raises(InputError, match="one value per row"):  # values of another length
+        frames.compare(
+            df, value="value", benchmark=[1.0, 2.0, 3.0], polarity="higher", lower="lo", upper="hi"
+        )
+    with pytest.raises(InputError, match="column must be"):
+        frames.compare(
+            df,
+            value="value",
+            benchmark=1.0,
+            polarity="higher",
+            lower="lo",
+            upper="hi",
+            column=[[0.0]],
+        )  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="range goal"):
+        frames.compare_to_goal(df, value="value", goal=(), polarity="higher")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="DataFrame"):
+        frames.compare_to_goal([1.0], value="value", goal=1.0, polarity="higher")
+    with pytest.raises(ScoringError, match="by must be"):
+        frames.crude_rate(df, count="value", denominator="hi", by=True)  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="by must be"):
+        frames.crude_rate(df, count="value", denominator="hi", by=[1, [2, 3]])  # type: ignore[list-item]
+    with pytest.raises(ScoringError, match="DataFrame"):
+        frames.mean_ci([1.0, 2.0], value="value")
+    with pytest.raises(ScoringError, match="confidence levels must differ"):
+        frames.crude_rate(df, count="value", denominator="hi", confidence=[0.95, 0.95])
+    with pytest.raises(ScoringError, match="each column once"):  # was a frame with two columns
+        frames.crude_rate(df, count="value", denominator="hi", by=["lo", "lo"])
+
+
+def test_result_frames_refuse_odd_labels() -> None:
+    """Labels must be text (codes may be whole numbers); units come from the unit table."""
+    from outcomes.errors import InputError, UnitError
+
+    result = ind.crude_rate([30, 45], [10_000, 12_000])
+    assert result.to_frame(organisations=["A", "B"])["organisation"].tolist() == ["A", "B"]
+    assert result.to_frame(organisations=[101, 102])["organisation"].tolist() == ["101", "102"]
+    with pytest.raises(InputError, match="organisations must be"):
+        result.to_frame(organisations=True)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="organisations must be codes"):
+        result.to_frame(organisations=[None, 1.5])  # type: ignore[list-item]
+    with pytest.raises(InputError, match="measure must be text"):
+        result.to_frame(measure=3)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="period"):
+        result.to_frame(period=True)  # type: ignore[arg-type]
+    with pytest.raises(UnitError, match="furlongs"):
+        result.to_frame(unit="furlongs")

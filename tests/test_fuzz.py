@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import outcomes
@@ -84,11 +84,16 @@ def strict_warnings() -> Iterator[None]:
 def attempt(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``func``: its result, or :class:`Refused` for an OutcomesError. Any other exception
     (or a warning that is not the library's) propagates and fails the test."""
+    name = getattr(func, "__name__", type(func).__name__)
     with strict_warnings():
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except OutcomesError as error:
             refused = Refused(error)
+        else:
+            event(f"{name}: returned")  # --hypothesis-show-statistics shows what was reached
+            return result
+    event(f"{name}: refused")
     assert str(refused.error), f"{type(refused.error).__name__} with an empty message"
     return refused
 
@@ -980,6 +985,10 @@ REAL_FILES: dict[str, list[bytes]] = {
         for name in ("illustrative-ccg.toml", "illustrative-hwb.toml")
     ],
     "published": [(EXAMPLES / "published-rows.csv").read_bytes()],
+    "history": [
+        _head(EXAMPLES / "pyll-ccg-2009-2014.csv", 40),
+        (EXAMPLES / "pyll-ccg-2009-2014.csv").read_bytes()[-2000:],
+    ],
     "framework": [
         (ROOT / "src/outcomes/catalogue/data" / name).read_bytes()
         for name in ("bcf-2015-16.toml", "quality-premium-2014-15.toml", "qof-2024-25.toml")
@@ -1776,3 +1785,1733 @@ def test_catalogue_lookups(reference: Any) -> None:
     framework = catalogue.load("nhsof-2014-15")
     attempt(framework.entry, reference)
     attempt(framework.indicator, reference)
+
+
+# --------------------------------------------------------------------------------------------
+# checks of the results that carry their own missing markers (notes, verdicts)
+# --------------------------------------------------------------------------------------------
+
+
+def often(valid: st.SearchStrategy[Any], bad: st.SearchStrategy[Any] | None = None) -> Any:
+    """Valid values nine times in ten, anything (or ``bad``) otherwise: with several arguments
+    a call still gets past its checks to the computation most of the time (``mostly`` draws
+    its bad branch about half the time)."""
+    bad = anything() if bad is None else bad
+    return st.integers(0, 9).flatmap(lambda i: bad if i == 7 else valid)
+
+
+LEVEL = often(st.sampled_from([0.95, 0.998, 0.9]), st.sampled_from([99.8, 95, 0, 1, -1, "x"]))
+DIRECTION = often(st.sampled_from(["higher", "lower"]), st.sampled_from([*WRONG_STRINGS, None]))
+
+
+def _float_arrays(result: Any) -> Iterator[tuple[str, np.ndarray]]:
+    """Every float array of a result model (fields, and the bounds of its intervals)."""
+    for name, value in result:
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            yield name, value
+        elif isinstance(value, dict):
+            for level, interval in value.items():
+                if isinstance(interval, stats.Interval):
+                    for end in ("lower", "upper"):
+                        array = np.asarray(getattr(interval, end), dtype=float)
+                        yield f"{name}[{level}].{end}", array
+
+
+def check_noted(result: Any, ok: tuple[str, ...] = ("", "OK")) -> None:
+    """No infinity anywhere; NaN only where the note beside it says why (``ok`` notes mean the
+    value was computed). Arrays with more axes than the note (horizons, start ages) share the
+    note of their leading axes."""
+    note = np.asarray(result.note)
+    computed = np.isin(note, ok)
+    for name, array in _float_arrays(result):
+        assert not np.isinf(array).any(), f"{type(result).__name__}.{name}: infinite {array!r}"
+        if array.shape[: note.ndim] == note.shape:
+            mask = computed.reshape(note.shape + (1,) * (array.ndim - note.ndim))
+            silent = np.isnan(array) & np.broadcast_to(mask, array.shape)
+            assert not silent.any(), (
+                f"{type(result).__name__}.{name}: NaN without a note in {array!r:.300} "
+                f"(notes {note!r:.200})"
+            )
+    if "__str__" in {
+        k for c in type(result).__mro__[:-1] if c.__module__.startswith("outcomes") for k in vars(c)
+    }:
+        check_words(str(result))  # a summary for readers (not pydantic's field dump)
+    else:
+        str(result)
+
+
+def check_words(text: str) -> None:
+    """Printed results say why a number is missing; never a bare 'nan' or 'inf'."""
+    bare = re.search(r"(?<![\w.])[-+]?(nan|inf)\b%?", text, flags=re.IGNORECASE)
+    assert not bare, f"{bare.group(0)!r} printed in {text!r:.400}"
+
+
+def check_verdicts(result: Any, kind: type[Any]) -> None:
+    """A comparer's answer: one member of its enum (scalar input) or an array of its values."""
+    allowed = {member.value for member in kind}
+    if isinstance(result, Refused):
+        return
+    if isinstance(result, np.ndarray):
+        assert set(np.unique(result).tolist()) <= allowed, result
+    else:
+        assert isinstance(result, kind), repr(result)
+
+
+# --------------------------------------------------------------------------------------------
+# benchmark: comparers, goals, funnels, recent trends (and their DataFrame forms)
+# --------------------------------------------------------------------------------------------
+
+from outcomes import benchmark as bm  # noqa: E402
+from outcomes import indicators as ind  # noqa: E402
+from outcomes import realism  # noqa: E402
+
+
+def spoil(draw: Any, valid: dict[str, Any], bad: dict[str, st.SearchStrategy[Any]]) -> Any:
+    """The ``valid`` arguments as they are, or (one call in three) with one or two of them
+    replaced by a draw from ``bad``: so every check is reached, and so is the computation."""
+    if draw(st.integers(0, 2)) != 2:
+        return dict(valid)
+    names = draw(st.lists(st.sampled_from(sorted(bad)), min_size=1, max_size=2, unique=True))
+    return {**valid, **{name: draw(bad[name]) for name in names}}
+
+
+VALUES = often(arrays(st.floats(0, 200)))
+PER = often(st.sampled_from([1, 100, 100_000]), numbers())
+BAD_ARRAY = st.one_of(arrays(), wrong(), st.sampled_from(WRONG_STRINGS))
+BAD_NUMBER = st.one_of(numbers(), wrong(), st.sampled_from(WRONG_STRINGS))
+BAD_TEXT = st.one_of(st.sampled_from(WRONG_STRINGS), wrong(), numbers())
+COMPARE_METHODS = ("single_overlap", "double_overlap", "two_level", "spc_proportion", "spc_dsr")
+
+
+def _row(draw: Any, n: int, element: st.SearchStrategy[Any]) -> np.ndarray:
+    return np.array(draw(st.lists(element, min_size=n, max_size=n)), dtype=float)
+
+
+def _missing_sometimes(draw: Any, array: np.ndarray) -> np.ndarray:
+    """A copy with a cell or two missing (NaN) now and then."""
+    out = array.copy()
+    for i in draw(st.lists(st.integers(0, out.size - 1), max_size=2)) if out.size else ():
+        out.flat[i] = math.nan
+    return out
+
+
+@st.composite
+def compare_calls(draw: Any) -> dict[str, Any]:
+    n = draw(st.integers(1, 6))
+    value = _missing_sometimes(draw, _row(draw, n, st.floats(0.5, 99.5)))
+    width = _row(draw, n, st.floats(0, 10))
+    method = draw(st.sampled_from(COMPARE_METHODS))
+    valid = {
+        "value": value if n > 1 or draw(st.booleans()) else float(value[0]),
+        "benchmark": draw(st.floats(0.5, 99.5)),
+        "polarity": draw(st.sampled_from(["higher", "lower", "none"])),
+        "lower": value - width,
+        "upper": value + width,
+        "benchmark_lower": draw(st.floats(0, 40)),
+        "benchmark_upper": draw(st.floats(60, 100)),
+        "lower_998": value - 2 * width,
+        "upper_998": value + 2 * width,
+        "denominator": _row(draw, n, st.integers(1, 10**6)),
+        "per": 100,
+        "confidence": draw(st.sampled_from([0.95, 0.998])),
+        "method": method,
+    }
+    bad = {name: BAD_ARRAY for name in valid if name not in ("per", "confidence", "method")}
+    bad.update(
+        polarity=st.one_of(st.sampled_from(WRONG_STRINGS), wrong()),
+        per=BAD_NUMBER,
+        confidence=st.one_of(LEVEL, BAD_NUMBER),
+        method=BAD_TEXT,
+        lower=st.one_of(st.none(), BAD_ARRAY, st.just(value + 1)),  # above the value
+    )
+    return spoil(draw, valid, bad)
+
+
+@budget(0.5)
+@given(compare_calls())
+def test_compare(kwargs: dict[str, Any]) -> None:
+    value, benchmark = kwargs.pop("value"), kwargs.pop("benchmark")
+    check_verdicts(attempt(bm.compare, value, benchmark, **kwargs), bm.Significance)
+
+
+@st.composite
+def goal_calls(draw: Any) -> dict[str, Any]:
+    n = draw(st.integers(1, 6))
+    value = _missing_sometimes(draw, _row(draw, n, st.floats(0, 100)))
+    width = _row(draw, n, st.floats(0, 10))
+    low = draw(st.floats(0, 60))
+    goal = draw(
+        st.sampled_from(
+            [
+                low,
+                (low, low + 20.0),
+                stats.Interval(low, low + 5.0),
+                math.nan,
+            ]
+        )
+    )
+    interval = draw(st.booleans())
+    valid = {
+        "value": value,
+        "goal": goal,
+        "polarity": draw(st.sampled_from(["higher", "lower", "none"])),
+        "lower": value - width if interval else None,
+        "upper": value + width if interval else None,
+        "peers": _row(
+            draw, draw(st.integers(0, 12)), st.one_of(st.floats(0, 100), st.just(math.nan))
+        ),
+        "percentiles": tuple(sorted(draw(st.lists(st.floats(0, 100), min_size=2, max_size=2)))),
+    }
+    bad = {
+        "value": BAD_ARRAY,
+        "goal": st.one_of(
+            BAD_ARRAY,
+            st.tuples(),
+            st.tuples(VALUES),
+            st.tuples(VALUES, VALUES, VALUES),
+            st.just((60.0, 40.0)),
+        ),
+        "polarity": st.one_of(st.sampled_from(WRONG_STRINGS), wrong()),
+        "lower": st.one_of(st.none(), BAD_ARRAY),
+        "upper": BAD_ARRAY,
+        "peers": BAD_ARRAY,
+        "percentiles": st.one_of(
+            st.tuples(BAD_NUMBER, BAD_NUMBER), st.just((90.0, 50.0)), st.just((99.8, 101.0))
+        ),
+    }
+    return spoil(draw, valid, bad)
+
+
+@budget(0.5)
+@given(goal_calls())
+def test_compare_to_goal(kwargs: dict[str, Any]) -> None:
+    result = attempt(
+        bm.compare_to_goal,
+        kwargs["value"],
+        kwargs["goal"],
+        kwargs["polarity"],
+        lower=kwargs["lower"],
+        upper=kwargs["upper"],
+    )
+    check_verdicts(result, bm.Comparison)
+    goal = kwargs["goal"]
+    if not isinstance(result, Refused) and isinstance(goal, float) and math.isnan(goal):
+        assert set(np.ravel(result).tolist()) == {"NOT_COMPARED"}  # a missing goal: never WORSE
+    goal_range = attempt(bm.percentile_range_goal, kwargs["peers"], *kwargs["percentiles"])
+    if not isinstance(goal_range, Refused):
+        low, high = goal_range
+        assert math.isnan(low) == math.isnan(high)  # a missing goal is missing at both ends
+        finite([x for x in goal_range if not math.isnan(x)])
+        if not math.isnan(low):
+            assert low <= high
+        check_verdicts(
+            attempt(bm.compare_to_goal, kwargs["value"], goal_range, "higher"), bm.Comparison
+        )
+
+
+STATISTICS = often(st.sampled_from(["proportion", "ratio", "rate"]), st.sampled_from(WRONG_STRINGS))
+
+
+@st.composite
+def funnel_calls(draw: Any) -> dict[str, Any]:
+    """Numerators, denominators and rates of one statistic, consistent (numerators no more
+    than their denominators for a proportion; rates from the numerators and populations)."""
+    n = draw(st.integers(1, 8))
+    statistic = draw(st.sampled_from(["proportion", "ratio", "rate"]))
+    denominator = _row(draw, n, st.integers(1, 10**6))
+    share = _row(draw, n, st.floats(0, 1))
+    if statistic == "proportion":
+        numerator = np.floor(denominator * share)
+    else:
+        numerator = _row(draw, n, st.integers(0, 5000))
+    numerator = _missing_sometimes(draw, numerator)
+    per = draw(st.sampled_from([1, 100, 100_000]))
+    rate_type = draw(st.sampled_from(["crude", "dsr"]))
+    with np.errstate(all="ignore"):
+        rate = np.where(numerator > 0, numerator / denominator * per * draw(st.floats(0.5, 2)), 0.0)
+    use_rate = statistic == "rate" and (rate_type == "dsr" or draw(st.booleans()))
+    valid = {
+        "numerator": numerator,
+        "denominator": denominator,
+        "statistic": statistic,
+        "target": draw(st.one_of(st.none(), st.floats(0, 1).map(lambda x: x * per))),
+        "per": per,
+        "rate": rate if use_rate else None,
+        "rate_type": rate_type if statistic == "rate" else "crude",
+        "confidence": draw(st.sampled_from([(0.95, 0.998), 0.95, [0.9]])),
+        "years_of_data": draw(st.sampled_from([1, 3])),
+        "ratio_type": draw(st.sampled_from(["count", "isr"])),
+        "points": draw(st.integers(2, 20)),
+    }
+    bad = {
+        "numerator": st.one_of(BAD_ARRAY, st.just(-numerator - 1)),
+        "denominator": st.one_of(st.none(), BAD_ARRAY, st.just(numerator - 1)),
+        "statistic": BAD_TEXT,
+        "target": st.one_of(BAD_NUMBER, st.just(2.0 * per)),
+        "per": BAD_NUMBER,
+        "rate": st.one_of(BAD_ARRAY, st.just(np.zeros(n))),
+        "rate_type": BAD_TEXT,
+        "confidence": st.one_of(LEVEL, BAD_NUMBER, st.lists(LEVEL, max_size=3)),
+        "years_of_data": BAD_NUMBER,
+        "ratio_type": st.one_of(st.none(), BAD_TEXT),
+        "points": st.one_of(st.integers(-1, 1), st.just(10**6), wrong()),
+    }
+    return spoil(draw, valid, bad)
+
+
+@budget(0.5)
+@given(funnel_calls())
+def test_funnel_significance(kwargs: dict[str, Any]) -> None:
+    result = attempt(
+        bm.funnel_significance,
+        kwargs["numerator"],
+        kwargs["denominator"],
+        statistic=kwargs["statistic"],
+        target=kwargs["target"],
+        per=kwargs["per"],
+        rate=kwargs["rate"],
+        rate_type=kwargs["rate_type"],
+    )
+    check_verdicts(result, bm.FunnelSignificance)
+    if not isinstance(result, Refused):  # every area has its verdict: none dropped
+        used = ["numerator", "denominator"] + (["rate"] if kwargs["statistic"] == "rate" else [])
+        shapes = [np.shape(kwargs[k]) for k in used if kwargs[k] is not None]
+        assert np.shape(result) == np.broadcast_shapes(*shapes)
+
+
+@budget(0.5)
+@given(funnel_calls())
+def test_funnel_limits(kwargs: dict[str, Any]) -> None:
+    result = attempt(
+        bm.funnel_limits,
+        kwargs["denominator"],
+        kwargs["target"] if kwargs["target"] is not None else 0.5,
+        statistic=kwargs["statistic"],
+        per=kwargs["per"],
+        confidence=kwargs["confidence"],
+        years_of_data=kwargs["years_of_data"],
+    )
+    if not isinstance(result, Refused):
+        for level, (low, high) in result.items():
+            finite((level, low, high))
+            assert np.all(np.asarray(low) <= np.asarray(high))
+
+
+@budget(0.3)
+@given(funnel_calls())
+def test_funnel_table(kwargs: dict[str, Any]) -> None:
+    result = attempt(
+        bm.funnel_table,
+        kwargs["numerator"],
+        kwargs["denominator"],
+        statistic=kwargs["statistic"],
+        per=kwargs["per"],
+        rate=kwargs["rate"],
+        rate_type=kwargs["rate_type"],
+        ratio_type=kwargs["ratio_type"],
+        years_of_data=kwargs["years_of_data"],
+        points=kwargs["points"],
+    )
+    if not isinstance(result, Refused):
+        finite(result)
+        assert {len(column) for column in result.values()} == {kwargs["points"]}
+
+
+@st.composite
+def trend_calls(draw: Any) -> dict[str, Any]:
+    """Areas x periods of values with 95% limits, counts and denominators (mostly valid)."""
+    areas, periods = draw(st.integers(1, 3)), draw(st.integers(3, 8))
+    value = _missing_sometimes(
+        draw, np.array([_row(draw, periods, st.floats(1, 100)) for _ in range(areas)])
+    )
+    width = np.array([_row(draw, periods, st.floats(0.01, 20)) for _ in range(areas)])
+    denominator = float(draw(st.integers(100, 10**5)))
+    method = draw(st.sampled_from(["ci_regression", "cochran_armitage"]))
+    valid = {
+        "value": value,
+        "lower": value - width,
+        "upper": value + width,
+        "count": np.nan_to_num(value, nan=0.0).round(),
+        "denominator": np.full(value.shape, denominator),
+        "polarity": draw(st.sampled_from(["higher", "lower", "none"])),
+        "method": method,
+        "points": draw(st.integers(3, periods)),
+        "year_range": draw(st.sampled_from([1, 1, 3])),
+    }
+    bad = {
+        name: st.one_of(st.none(), BAD_ARRAY)
+        for name in ("value", "lower", "upper", "count", "denominator")
+    }
+    bad.update(
+        polarity=st.one_of(st.sampled_from(WRONG_STRINGS), wrong()),
+        method=BAD_TEXT,
+        points=st.one_of(st.integers(-1, 2), st.just(periods + 1), wrong()),
+        year_range=st.one_of(st.integers(-1, 0), wrong()),
+        upper=st.one_of(st.none(), BAD_ARRAY, st.just(value - width - 1)),
+    )
+    return spoil(draw, valid, bad)
+
+
+@budget(0.5)
+@given(trend_calls())
+def test_recent_trend(kwargs: dict[str, Any]) -> None:
+    result = attempt(
+        bm.recent_trend, kwargs.pop("value"), kwargs.pop("lower"), kwargs.pop("upper"), **kwargs
+    )
+    if not isinstance(result, Refused):
+        assert set(np.unique(result.marker).tolist()) <= {t.value for t in bm.Trend}
+        cannot = result.marker == bm.Trend.CANNOT_BE_CALCULATED
+        nan_only_where(result.chi_squared, cannot, "chi_squared")
+        assert (result.reason[cannot] != "").all() and (result.reason[~cannot] == "").all()
+        result.label  # noqa: B018
+        result.message  # noqa: B018
+
+
+def _frame_of(columns: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
+COLUMN_OR_DATA = st.one_of(
+    st.sampled_from(["value", "lower", "upper", "denominator", "name", "missing"]),
+    st.none(),
+    VALUES,
+    wrong(),
+)
+
+
+def picker(data: st.DataObject) -> Callable[[st.SearchStrategy[Any], st.SearchStrategy[Any]], Any]:
+    """``pick(valid, invalid)``: valid values, or (one call in three) sometimes invalid ones."""
+    bad = data.draw(st.integers(0, 2)) == 2
+
+    def pick(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any]) -> Any:
+        return data.draw(st.one_of(valid, valid, invalid) if bad else valid)
+
+    return pick
+
+
+@budget(0.3)
+@given(
+    st.lists(st.tuples(st.floats(1, 100), st.floats(0, 10)), min_size=1, max_size=4),
+    st.data(),
+)
+def test_frames_benchmark_comparers(rows: Any, data: st.DataObject) -> None:
+    pick = picker(data)
+    frame = _frame_of(
+        {
+            "value": [v for v, _ in rows],
+            "lower": [v - w for v, w in rows],
+            "upper": [v + w for v, w in rows],
+            "denominator": [1000.0 + v for v, _ in rows],
+            "name": [f"area {i}" for i in range(len(rows))],
+        }
+    )
+    column = pick(st.sampled_from(["significance", "verdict"]), anything())
+    result = attempt(
+        frames.compare,
+        pick(st.just(frame), anything()),
+        value=pick(st.just("value"), anything()),
+        benchmark=pick(st.floats(1, 100), COLUMN_OR_DATA),
+        polarity=pick(st.sampled_from(["higher", "lower"]), DIRECTION),
+        lower=pick(st.just("lower"), COLUMN_OR_DATA),
+        upper=pick(st.just("upper"), COLUMN_OR_DATA),
+        denominator=pick(st.just("denominator"), COLUMN_OR_DATA),
+        per=pick(st.sampled_from([1, 100, 1000]), PER),
+        method=pick(st.sampled_from(COMPARE_METHODS[:1] + COMPARE_METHODS[3:]), BAD_TEXT),
+        column=column,
+    )
+    if not isinstance(result, Refused):
+        assert len(result) == len(frame)
+        check_verdicts(np.asarray(result[column], dtype=str), bm.Significance)
+    result = attempt(
+        frames.compare_to_goal,
+        pick(st.just(frame), anything()),
+        value=pick(st.just("value"), anything()),
+        goal=pick(
+            st.one_of(st.floats(1, 100), st.just(("lower", "upper"))),
+            st.one_of(
+                COLUMN_OR_DATA, st.tuples(COLUMN_OR_DATA), st.tuples(COLUMN_OR_DATA, COLUMN_OR_DATA)
+            ),
+        ),
+        polarity=pick(st.sampled_from(["higher", "lower"]), DIRECTION),
+        lower=pick(st.sampled_from([None, "lower"]), COLUMN_OR_DATA),
+        upper=pick(st.sampled_from([None, "upper"]), COLUMN_OR_DATA),
+    )
+    if not isinstance(result, Refused):
+        assert len(result) == len(frame)
+        check_verdicts(np.asarray(result["compared_to_goal"], dtype=str), bm.Comparison)
+    numerator = pick(st.just("lower"), COLUMN_OR_DATA)
+    denominator = pick(st.just("denominator"), COLUMN_OR_DATA)
+    stat = pick(st.sampled_from(["proportion", "ratio", "rate"]), BAD_TEXT)
+    result = attempt(
+        frames.funnel_significance,
+        pick(st.just(frame), anything()),
+        numerator=numerator,
+        denominator=denominator,
+        statistic=stat,
+        per=pick(st.sampled_from([1, 100]), PER),
+    )
+    if not isinstance(result, Refused):
+        assert len(result) == len(frame)
+        check_verdicts(np.asarray(result["funnel_significance"], dtype=str), bm.FunnelSignificance)
+    result = attempt(
+        frames.funnel_table,
+        pick(st.just(frame), anything()),
+        numerator=numerator,
+        denominator=denominator,
+        statistic=stat,
+        ratio_type="count",
+        points=pick(st.integers(2, 8), st.one_of(st.integers(-1, 1), wrong())),
+    )
+    if not isinstance(result, Refused):
+        for name in result.columns:
+            if result[name].dtype.kind == "f":
+                finite(result[name].to_numpy(), name)
+
+
+@budget(0.3)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "", "=1+1"]),
+            st.sampled_from(["2014", "2015", "2016", "2017", "2018", "x", ""]),
+            st.one_of(st.floats(1, 100), st.just(math.nan)),
+        ),
+        max_size=12,
+    ),
+    st.data(),
+)
+def test_frames_recent_trend(rows: Any, data: st.DataObject) -> None:
+    pick = picker(data)
+    frame = _frame_of(
+        {
+            "area": [a for a, _, _ in rows],
+            "period": [p for _, p, _ in rows],
+            "value": [v for _, _, v in rows],
+            "lower": [v - 1 for _, _, v in rows],
+            "upper": [v + 1 for _, _, v in rows],
+        }
+    )
+    names = st.one_of(
+        st.sampled_from(["area", "period", "value", "lower", "upper", "missing"]), wrong()
+    )
+    result = attempt(
+        frames.recent_trend,
+        pick(st.just(frame), anything()),
+        area=pick(st.just("area"), names),
+        period=pick(st.just("period"), names),
+        value=pick(st.just("value"), names),
+        lower=pick(st.just("lower"), st.one_of(st.none(), names)),
+        upper=pick(st.just("upper"), st.one_of(st.none(), names)),
+        polarity=pick(st.sampled_from(["higher", "lower"]), DIRECTION),
+        points=pick(st.sampled_from([3, 5]), st.one_of(st.integers(-1, 9), wrong())),
+    )
+    if not isinstance(result, Refused):
+        cannot = np.asarray(result["trend"], dtype=str) == bm.Trend.CANNOT_BE_CALCULATED
+        nan_only_where(result["chi_squared"].to_numpy(), cannot, "chi_squared")
+
+
+# --------------------------------------------------------------------------------------------
+# indicators: PHE's methods (and their DataFrame forms); NaN only beside a note
+# --------------------------------------------------------------------------------------------
+
+BANDS = 19
+INDICATOR_CONFIDENCE = st.one_of(
+    LEVEL, st.lists(LEVEL, min_size=1, max_size=3, unique=True), st.just([0.95, 0.95])
+)
+
+
+def _rows_of(element: st.SearchStrategy[Any], width: int) -> st.SearchStrategy[Any]:
+    """Groups x bands of ``element`` (1-3 groups), or a single row."""
+    row = st.lists(element, min_size=width, max_size=width)
+    return st.one_of(row, st.lists(row, min_size=1, max_size=3))
+
+
+AGE_COUNTS = st.one_of(st.integers(0, 300), st.just(math.nan))
+AGE_POPULATIONS = st.one_of(st.integers(0, 10**5), st.just(math.nan))
+
+
+@budget(0.5)
+@given(
+    often(_rows_of(AGE_COUNTS, BANDS)),
+    often(_rows_of(AGE_POPULATIONS, BANDS)),
+    often(
+        st.sampled_from(["esp2013", "esp2013"]),
+        st.one_of(
+            st.sampled_from(["esp1976", "who", "bogus"]),
+            st.lists(st.floats(0, 1e4), min_size=BANDS, max_size=BANDS),
+            arrays(),
+        ),
+    ),
+    PER,
+    INDICATOR_CONFIDENCE,
+)
+def test_dsr(count: Any, population: Any, standard: Any, per: Any, conf: Any) -> None:
+    result = attempt(ind.dsr, count, population, standard=standard, per=per, confidence=conf)
+    if not isinstance(result, Refused):
+        check_noted(result)
+
+
+@budget(0.5)
+@given(
+    st.integers(1, 4),
+    st.data(),
+    PER,
+    INDICATOR_CONFIDENCE,
+    often(st.sampled_from([1, 100]), numbers()),
+)
+def test_isr_and_isratio(bands: int, data: st.DataObject, per: Any, conf: Any, ref: Any) -> None:
+    count = data.draw(st.one_of(st.none(), often(_rows_of(AGE_COUNTS, bands))))
+    population = data.draw(often(_rows_of(AGE_POPULATIONS, bands)))
+    reference_count = data.draw(
+        often(st.lists(st.integers(0, 300), min_size=bands, max_size=bands))
+    )
+    reference_population = data.draw(
+        often(st.lists(st.integers(1, 10**5), min_size=bands, max_size=bands))
+    )
+    observed = data.draw(st.one_of(st.none(), often(arrays(st.integers(0, 500)))))
+    result = attempt(
+        ind.isr,
+        count,
+        population,
+        reference_count,
+        reference_population,
+        per=per,
+        confidence=conf,
+        observed_total=observed,
+    )
+    if not isinstance(result, Refused):
+        check_noted(result)
+    result = attempt(
+        ind.isratio,
+        count,
+        population,
+        reference_count,
+        reference_population,
+        reference_value=ref,
+        confidence=conf,
+        observed_total=observed,
+    )
+    if not isinstance(result, Refused):
+        check_noted(result)
+
+
+@budget(0.5)
+@given(
+    often(arrays(st.one_of(st.integers(0, 10**4), st.just(math.nan)))),
+    often(arrays(st.one_of(st.integers(0, 10**5), st.just(math.nan)))),
+    PER,
+    INDICATOR_CONFIDENCE,
+)
+def test_crude_rate_and_proportion(count: Any, denominator: Any, per: Any, conf: Any) -> None:
+    for method in (ind.crude_rate, ind.proportion):
+        result = attempt(method, count, denominator, per=per, confidence=conf)
+        if not isinstance(result, Refused):
+            check_noted(result)
+
+
+@budget(0.5)
+@given(
+    often(
+        st.one_of(
+            st.lists(st.one_of(st.floats(-100, 100), numbers()), max_size=6),
+            st.lists(
+                st.lists(st.one_of(st.floats(-100, 100), numbers()), min_size=3, max_size=3),
+                min_size=1,
+                max_size=3,
+            ),
+        )
+    ),
+    INDICATOR_CONFIDENCE,
+    st.one_of(st.integers(-3, 2), wrong()),
+)
+def test_mean_ci(values: Any, conf: Any, axis: Any) -> None:
+    result = attempt(ind.mean_ci, values, confidence=conf, axis=axis)
+    if not isinstance(result, Refused):
+        check_noted(result)
+
+
+LIFE_BANDS = 20
+
+
+@budget(0.3)
+@given(
+    often(_rows_of(st.one_of(st.integers(0, 500), st.just(math.nan)), LIFE_BANDS)),
+    often(_rows_of(st.one_of(st.integers(0, 10**4), st.just(math.nan)), LIFE_BANDS)),
+    st.one_of(st.none(), st.lists(st.integers(0, 90), max_size=3), wrong()),
+    INDICATOR_CONFIDENCE,
+)
+def test_life_expectancy(deaths: Any, population: Any, start_ages: Any, conf: Any) -> None:
+    result = attempt(
+        ind.life_expectancy, deaths, population, start_ages=start_ages, confidence=conf
+    )
+    if not isinstance(result, Refused):
+        check_noted(result)
+
+
+@budget(0.3)
+@given(
+    st.integers(2, 10),
+    st.data(),
+    often(
+        st.sampled_from(["rate", "proportion", "other"]), st.sampled_from([*WRONG_STRINGS, 1, 2])
+    ),
+    PER,
+    st.booleans(),
+    st.booleans(),
+    INDICATOR_CONFIDENCE,
+    often(st.sampled_from([1000, 1500]), st.one_of(st.integers(-1, 999), wrong())),
+)
+def test_sii(
+    quantiles: int,
+    data: st.DataObject,
+    value_type: Any,
+    per: Any,
+    transform: bool,
+    rii: bool,
+    conf: Any,
+    reps: Any,
+) -> None:
+    def row(element: st.SearchStrategy[Any]) -> Any:
+        return data.draw(st.lists(element, min_size=quantiles, max_size=quantiles))
+
+    good = row(st.one_of(st.floats(0.5, 99), st.just(math.nan)))
+    width = row(st.floats(0, 0.5))
+    kwargs: dict[str, Any] = {}
+    interval = data.draw(st.sampled_from(["limits", "se", "none"]))
+    if interval == "limits":
+        kwargs["lower"] = data.draw(
+            often(st.just([v - w for v, w in zip(good, width, strict=True)]))
+        )
+        kwargs["upper"] = data.draw(
+            often(st.just([v + w for v, w in zip(good, width, strict=True)]))
+        )
+    elif interval == "se":
+        kwargs["se"] = data.draw(often(st.just([w * 10 for w in width])))
+    value = data.draw(often(st.just(good)))
+    result = attempt(
+        ind.sii,
+        value,
+        data.draw(often(st.just(row(st.one_of(st.integers(0, 10**5), st.just(math.nan)))))),
+        value_type=value_type,
+        per=per,
+        transform=transform,
+        rii=rii,
+        confidence=conf,
+        reps=reps,
+        seed=1,
+        **kwargs,
+    )
+    if not isinstance(result, Refused):
+        check_noted(result)
+
+
+@budget(0.5)
+@given(
+    often(st.sampled_from(["esp2013", "esp1976"]), anything()),
+    often(st.sampled_from([19, 18, 20]), st.one_of(st.integers(-1, 30), wrong())),
+)
+def test_standard_population(name: Any, bands: Any) -> None:
+    result = attempt(ind.standard_population, name, bands)
+    if not isinstance(result, Refused):
+        assert np.isfinite(result.weights).all() and (result.weights >= 0).all()
+        assert len(result.weights) == len(result) == bands
+
+
+@budget(0.3)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", ""]),
+            st.sampled_from(["0", "5", "10", "x"]),
+            st.one_of(st.integers(0, 50), st.just(math.nan)),
+            st.one_of(st.integers(0, 5000), st.just(math.nan)),
+        ),
+        min_size=1,
+        max_size=9,
+    ),
+    st.data(),
+)
+def test_frames_indicators(rows: Any, data: st.DataObject) -> None:
+    frame = _frame_of(
+        {
+            "area": [r[0] for r in rows],
+            "age": [r[1] for r in rows],
+            "count": [r[2] for r in rows],
+            "population": [r[3] for r in rows],
+        }
+    )
+    names = st.sampled_from(["area", "age", "count", "population", "missing"])
+    by = data.draw(st.one_of(st.none(), st.just("area"), st.lists(names, max_size=2), wrong()))
+
+    def col(default: str) -> Any:
+        return data.draw(often(st.just(default), names))
+
+    per, conf = data.draw(PER), data.draw(INDICATOR_CONFIDENCE)
+    calls = [
+        lambda: frames.crude_rate(
+            frame,
+            count=col("count"),
+            denominator=col("population"),
+            by=by,
+            per=per,
+            confidence=conf,
+        ),
+        lambda: frames.proportion(
+            frame, count=col("count"), denominator=col("population"), by=by, confidence=conf
+        ),
+        lambda: frames.mean_ci(frame, value=col("count"), by=by, confidence=conf),
+        lambda: frames.dsr(
+            frame,
+            count=col("count"),
+            population=col("population"),
+            by=by,
+            age=data.draw(st.one_of(st.none(), names)),
+            standard=data.draw(
+                often(st.just([1.0, 2.0, 3.0]), st.sampled_from(["esp2013", "bogus"]))
+            ),
+            per=per,
+            confidence=conf,
+        ),
+        lambda: frames.isr(
+            frame,
+            count=col("count"),
+            population=col("population"),
+            reference_count=data.draw(often(st.just([5.0, 6.0, 7.0]), st.one_of(names, arrays()))),
+            reference_population=data.draw(
+                often(st.just([1e3, 1e3, 1e3]), st.one_of(names, arrays()))
+            ),
+            by=by,
+            age=data.draw(st.one_of(st.none(), names)),
+            per=per,
+            confidence=conf,
+        ),
+        lambda: frames.isratio(
+            frame,
+            count=col("count"),
+            population=col("population"),
+            reference_count="count",
+            reference_population="population",
+            by=by,
+            confidence=conf,
+        ),
+        lambda: frames.life_expectancy(
+            frame,
+            deaths=col("count"),
+            population=col("population"),
+            age=col("age"),
+            by=by,
+            confidence=conf,
+        ),
+        lambda: frames.sii(
+            frame,
+            quantile=col("age"),
+            population=col("population"),
+            value=col("count"),
+            by=by,
+            reps=100,
+            seed=1,
+            confidence=conf,
+        ),
+    ]
+    for call in calls:
+        result = attempt(call)
+        if isinstance(result, Refused):
+            continue
+        notes = np.asarray(result["note"], dtype=str) if "note" in result else None
+        for name in result.columns:
+            if result[name].dtype.kind == "f" and name not in frame.columns:  # not the input's
+                column = result[name].to_numpy()
+                if notes is None:
+                    finite(column, name)
+                else:
+                    nan_only_where(column, notes != "", name)
+
+
+# --------------------------------------------------------------------------------------------
+# realism: changes, achievability, forecasts, probabilities, backtests, peer rates
+# --------------------------------------------------------------------------------------------
+
+
+@st.composite
+def histories(draw: Any) -> dict[str, Any]:
+    """Areas x periods of positive values with a trend and noise (a cell or two missing or
+    zero now and then), with 95% limits half the time; one in ten has a wrong part."""
+    areas = draw(often(st.integers(3, 8), st.integers(1, 2)))
+    periods = draw(often(st.integers(3, 7), st.integers(1, 2)))
+    start = _row(draw, areas, st.floats(0.5, 1e4))[:, None]
+    steps = np.array([_row(draw, periods, st.floats(-0.3, 0.3)) for _ in range(areas)])
+    value = start * np.exp(np.cumsum(steps, axis=1))
+    value = _missing_sometimes(draw, value)
+    if draw(st.integers(0, 5)) == 0:
+        value.flat[draw(st.integers(0, value.size - 1))] = 0.0
+    out: dict[str, Any] = {"history": value, "lower": None, "upper": None}
+    if draw(st.booleans()):
+        share = draw(st.floats(0.0, 0.5))
+        out["lower"], out["upper"] = value * (1 - share), value * (1 + share)
+    if draw(st.integers(0, 9)) == 7:
+        out[draw(st.sampled_from(["history", "lower", "upper"]))] = draw(anything())
+    return out
+
+
+KINDS = often(st.sampled_from(["relative", "absolute"]), st.sampled_from(WRONG_STRINGS))
+HORIZON = often(st.integers(1, 3), st.one_of(st.integers(-1, 0), wrong(), st.just(10**400)))
+PLANNED = often(st.floats(-0.5, 0.5), arrays(st.floats(-0.5, 0.5)))
+JUDGING = often(
+    st.sampled_from(["higher", "lower"]), st.sampled_from([*WRONG_STRINGS, "none", None])
+)
+
+
+@budget(0.5)
+@given(histories(), HORIZON, KINDS, PLANNED, JUDGING, LEVEL)
+def test_realism_changes_and_achievability(
+    h: Any, horizon: Any, kind: Any, planned: Any, pol: Any, conf: Any
+) -> None:
+    result = attempt(realism.changes, h["history"], horizon=horizon, kind=kind)
+    if not isinstance(result, Refused):
+        check_noted(result)
+    result = attempt(
+        realism.achievability,
+        planned,
+        h["history"],
+        polarity=pol,
+        horizon=horizon,
+        kind=kind,
+        lower=h["lower"],
+        upper=h["upper"],
+        confidence=conf,
+    )
+    if not isinstance(result, Refused):
+        check_noted(result)
+        finite([result.true_sd, result.noise_sd])
+        attempt(result.to_frame)
+
+
+@budget(0.5)
+@given(
+    histories(),
+    often(
+        st.lists(st.integers(1, 3), min_size=1, max_size=3),
+        st.one_of(st.lists(HORIZON, max_size=3), HORIZON),
+    ),
+    KINDS,
+    often(arrays(st.floats(0.5, 1e4)), arrays()),
+    JUDGING,
+    LEVEL,
+)
+def test_forecast_and_probability(
+    h: Any, horizons: Any, kind: Any, targets: Any, pol: Any, conf: Any
+) -> None:
+    fc = attempt(
+        realism.forecast,
+        h["history"],
+        horizons=horizons,
+        kind=kind,
+        lower=h["lower"],
+        upper=h["upper"],
+        confidence=conf,
+    )
+    if not isinstance(fc, Refused):
+        check_noted(fc)
+        check(fc.model)
+        for q in (0.1, 0.5, 0.9):
+            quantile = fc.quantile(q)
+            nan_only_where(quantile, (fc.note != "OK")[:, None], "quantile")
+        attempt(fc.quantile, 1.5)
+        attempt(fc.probability, targets, polarity=pol, horizon=fc.horizons[0])
+        fc.model.explain()
+    horizon = horizons[0] if isinstance(horizons, list) and horizons else horizons
+    p = attempt(
+        realism.probability,
+        h["history"],
+        targets,
+        polarity=pol,
+        horizon=horizon,
+        lower=h["lower"],
+        upper=h["upper"],
+        kind=kind,
+        confidence=conf,
+    )
+    if not isinstance(p, Refused):
+        check_noted(p)
+        ok = p.note == "OK"
+        assert ((p.probability[ok] >= 0) & (p.probability[ok] <= 1)).all()
+
+
+@budget(0.3)
+@given(
+    histories(),
+    PLANNED,
+    JUDGING,
+    often(
+        st.lists(st.integers(1, 2), min_size=1, max_size=2),
+        st.one_of(st.lists(HORIZON, max_size=2), HORIZON),
+    ),
+    KINDS,
+    often(st.integers(3, 4), st.one_of(st.integers(-1, 8), wrong())),
+)
+def test_backtest(h: Any, planned: Any, pol: Any, horizons: Any, kind: Any, least: Any) -> None:
+    result = attempt(
+        realism.backtest,
+        h["history"],
+        planned_change=planned,
+        polarity=pol,
+        horizons=horizons,
+        kind=kind,
+        lower=h["lower"],
+        upper=h["upper"],
+        min_periods=least,
+    )
+    if not isinstance(result, Refused):
+        for name, array in _float_arrays(result):
+            assert not np.isinf(array).any(), name
+        untested = result.n_by_horizon == 0
+        nan_only_where(result.brier_by_horizon, untested, "brier_by_horizon")
+        nan_only_where(result.base_by_horizon, untested, "base_by_horizon")
+        empty = result.reliability_count == 0
+        nan_only_where(result.reliability_predicted, empty, "reliability_predicted")
+        nan_only_where(result.reliability_observed, empty, "reliability_observed")
+        finite([result.brier, result.brier_base])
+        assert math.isfinite(result.skill) or result.note == "BASE_RATE_PERFECT", result
+        check_words(str(result))
+        for table in ("horizons", "origins", "reliability", "forecasts", "bogus"):
+            attempt(result.to_frame, table=table)
+
+
+@budget(0.5)
+@given(histories(), often(st.floats(0, 1), numbers()), JUDGING, LEVEL)
+def test_peer_rate(h: Any, percentile: Any, pol: Any, conf: Any) -> None:
+    result = attempt(
+        realism.peer_rate,
+        h["history"],
+        percentile=percentile,
+        polarity=pol,
+        lower=h["lower"],
+        upper=h["upper"],
+        confidence=conf,
+    )
+    if not isinstance(result, Refused):
+        # -1 is a fall to 0, which an area-year may have had
+        assert isinstance(result, float) and math.isfinite(result) and result >= -1, result
+
+
+@budget(0.3)
+@given(
+    histories(),
+    st.lists(st.floats(1, 1e4), min_size=1, max_size=3),
+    often(st.floats(0, 0.2)),
+    st.sampled_from(["higher", "lower", "higher", "lower", None]),
+    st.sampled_from(["2014/15", "2016/17", "2018/19", "2014/15 Q2"]),
+    st.data(),
+)
+def test_trajectory_realism(
+    h: Any, baseline: Any, rate: Any, pol: Any, end: str, data: st.DataObject
+) -> None:
+    if isinstance(rate, float) and pol == "lower":
+        rate = -rate  # the plan improves, or the rule refuses it
+    plan = attempt(
+        outcomes.percentage_change, baseline, rate, start="2013/14", end=end, polarity=pol
+    )
+    if isinstance(plan, Refused):
+        return
+    codes = [f"A{i}" for i in range(len(baseline))]
+    plan = attempt(plan.with_organisations, codes)
+    if isinstance(plan, Refused):  # a rate of another shape than the baselines
+        return
+    rows = np.shape(h["history"])[0] if np.ndim(h["history"]) == 2 else 1
+    periods_ = np.shape(h["history"])[-1] if np.ndim(h["history"]) else 1
+    first = data.draw(st.sampled_from([2008, 2010, 2012]))
+    labels = data.draw(
+        often(
+            st.sampled_from(
+                [
+                    [str(first + i) for i in range(periods_)],
+                    [f"{first + i}/{(first + i + 1) % 100:02d}" for i in range(periods_)],
+                ]
+            ),
+            st.lists(PERIODS, max_size=periods_ + 1),
+        )
+    )
+    areas = data.draw(
+        often(
+            st.permutations([*codes, *[f"Z{i}" for i in range(rows)]]).map(lambda c: c[:rows]),
+            st.lists(st.sampled_from(["A0", "A0", "x"]), max_size=rows + 1),
+        )
+    )
+    result = attempt(
+        realism.trajectory_realism,
+        plan,
+        h["history"],
+        areas=areas,
+        periods=labels,
+        lower=h["lower"],
+        upper=h["upper"],
+        kind=data.draw(KINDS),
+        area_word=data.draw(often(st.just("CCG"), st.text(max_size=5))),
+    )
+    if not isinstance(result, Refused):
+        check_noted(result)
+        check_noted(result.achievability)
+        result.sentence()
+        attempt(result.to_frame, measure_name=data.draw(st.one_of(st.none(), st.text(max_size=5))))
+
+
+@budget(0.5)
+@given(
+    mangled("history"),
+    st.sampled_from(["relative", "absolute"]),
+    st.one_of(st.none(), st.sampled_from([0.95, 0.998])),
+)
+def test_select_history_mangled(data: bytes, kind: str, confidence: Any) -> None:
+    from outcomes.workflow import select_history
+
+    result = read_mangled(
+        data, ".csv", lambda p: select_history(p, kind=kind, confidence=confidence)
+    )
+    if not isinstance(result, Refused):
+        assert not np.isinf(result.values).any()
+        if kind == "relative":
+            assert not (result.values < 0).any()
+
+
+@budget(0.3)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "indicator": st.one_of(st.integers(0, 10**5), wrong()),
+            "area_type": st.one_of(st.sampled_from(["County & UA", "x"]), wrong()),
+            "age": st.one_of(st.sampled_from(["All ages", "x"]), wrong()),
+            "sex": st.one_of(st.sampled_from(["Persons", "x"]), wrong()),
+            "areas": st.one_of(
+                st.lists(st.sampled_from(["00C", "E06000001", "x"]), max_size=3), wrong()
+            ),
+            "columns": st.one_of(
+                st.dictionaries(
+                    st.sampled_from(["area", "value", "bogus"]),
+                    st.sampled_from(["Level", "value", "x"]),
+                    max_size=2,
+                ),
+                wrong(),
+            ),
+            "kind": KINDS,
+            "confidence": st.one_of(st.none(), LEVEL, wrong()),
+            "area_word": st.one_of(st.none(), st.text(max_size=4), wrong()),
+        },
+    ),
+    st.sampled_from(["history", "fingertips", "missing"]),
+)
+def test_select_history_arguments(kwargs: Any, which: str) -> None:
+    from outcomes.workflow import select_history
+
+    path = {
+        "history": EXAMPLES / "pyll-ccg-2009-2014.csv",
+        "fingertips": FINGERTIPS,
+        "missing": SCRATCH / "missing.csv",
+    }[which]
+    result = attempt(select_history, path, **kwargs)
+    if not isinstance(result, Refused):
+        assert not np.isinf(result.values).any()
+        str(result)
+
+
+# --------------------------------------------------------------------------------------------
+# planning objectives, plan files naming objectives and histories, oversight editions
+# --------------------------------------------------------------------------------------------
+
+OBJECTIVES = (
+    "planning-2025-26/ae-4-hour",
+    "planning-2025-26/rtt-18-weeks",
+    "planning-2025-26/cancer-62-day",
+    "planning-2025-26/ambulance-cat2-mean",
+    "planning-2025-26/urgent-dental",
+    "planning-2025-26/agency-spend",
+    "planning-2025-26/mental-health-investment-standard",
+)
+MONTHS = ("Mar 2025", "Dec 2024", "Apr 2025", "2024/25", "2024/25 Q4", "2025/26 Q1", "Mar 2026")
+SEASONAL = st.one_of(
+    st.none(),
+    st.just([1.0] * 12),
+    st.just([1.02, 0.99, 0.98, 1.01]),
+    st.lists(st.floats(0.5, 1.5), min_size=4, max_size=4),
+    st.lists(numbers(), max_size=13),
+    wrong(),
+)
+
+
+@budget(0.5)
+@given(
+    BASELINES,
+    often(
+        st.sampled_from(OBJECTIVES),
+        st.one_of(
+            st.sampled_from(["planning-2025-26/bogus", "bogus", "nhsof-2014-15/1a"]), wrong()
+        ),
+    ),
+    often(st.sampled_from(MONTHS), PERIODS),
+    st.one_of(st.none(), often(st.sampled_from(MONTHS), PERIODS)),
+    PROFILES,
+    SEASONAL,
+    st.one_of(st.none(), DIRECTION),
+    UNITS_OR_NONE,
+    INDEXING,
+)
+def test_reach_objective(
+    b: Any,
+    objective: Any,
+    start: Any,
+    end: Any,
+    profile: Any,
+    seasonal: Any,
+    pol: Any,
+    unit_id: Any,
+    indexing: Any,
+) -> None:
+    from outcomes.rules import reach_objective
+    from outcomes.rules.objectives import objective_provenance
+
+    t = check(
+        attempt(
+            reach_objective,
+            b,
+            objective,
+            start=start,
+            end=end,
+            profile=profile,
+            seasonal=seasonal,
+            polarity=pol,
+            unit=unit_id,
+            indexing=indexing,
+        )
+    )
+    if isinstance(t, Trajectory):
+        objective_provenance(t)
+        outcomes.describe_rule(t)
+
+
+HISTORY_CSV = SCRATCH / "history.csv"
+HISTORY_CSV.write_bytes(_head(EXAMPLES / "pyll-ccg-2009-2014.csv", 61))  # 10 CCGs, 2009-2014
+NASTY_TEXT = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "</td></tr></table><script>x</script>",
+        '"><img src=x onerror=alert(1)>',
+        "=1+1",
+        "a|b",
+        "a\nb",
+        "&amp; &lt;",
+        "{{ 7*7 }}",
+        "{% raw %}",
+        "",
+        "ñ £ é",
+        "a\x1fb\x00c\x7f",
+    ]
+)
+
+
+@st.composite
+def objective_plan_texts(draw: Any) -> str:
+    """Plan files that name planning objectives (months, quarters) or histories (with realism
+    and peer_achieved), mostly valid, with measure names and notes that try to break outputs."""
+    bad = draw(st.integers(0, 3)) == 0
+
+    def pick(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any]) -> Any:
+        return draw(st.one_of(valid, invalid) if bad else valid)
+
+    yearly = draw(st.booleans())
+    lines = [f"note = {toml_value(draw(st.one_of(NASTY_TEXT, st.text(max_size=10))))}"]
+    if yearly:
+        lines.append(f"end = {toml_value(pick(st.sampled_from(['2015/16', '2016/17']), PERIODS))}")
+    elif draw(st.booleans()):
+        lines.append(
+            f"end = {toml_value(pick(st.sampled_from(['Mar 2026', '2025/26 Q4']), PERIODS))}"
+        )
+    organisation = {
+        "code": pick(st.sampled_from(["99Z", "00C", "00D"]), NASTY_TEXT),
+        "name": draw(st.one_of(st.just("Fuzz"), NASTY_TEXT)),
+        "population": pick(st.floats(1, 1e7), TOML_NUMBER),
+    }
+    lines.append(f"organisation = {toml_value(organisation)}")
+    measures = []
+    for i in range(pick(st.integers(1, 3), st.just(0))):
+        key = draw(st.sampled_from(["m", "=1+1", "<b>", "a|b"])) + str(i)
+        measure: dict[str, Any] = {}
+        if yearly:
+            measure["name"] = draw(st.one_of(NASTY_TEXT, st.text(max_size=10)))
+            measure["unit"] = pick(st.just("per_100000"), st.just("furlongs"))
+            measure["polarity"] = pick(st.sampled_from(["lower", "higher"]), st.just("none"))
+            measure["baseline"] = {
+                "value": pick(st.floats(500, 5000), TOML_NUMBER),
+                "period": pick(st.just("2013"), st.sampled_from(["2014", "x"])),
+            }
+            measure["rule"] = pick(
+                st.one_of(
+                    st.fixed_dictionaries(
+                        {"name": st.just("percentage_change"), "rate": st.floats(-0.1, 0.05)}
+                    ),
+                    st.fixed_dictionaries(
+                        {"name": st.just("peer_achieved"), "percentile": st.floats(0, 1)}
+                    ),
+                ),
+                st.fixed_dictionaries(
+                    {"name": st.just("peer_achieved"), "percentile": TOML_NUMBER}
+                ),
+            )
+            history: dict[str, Any] = {}
+            for name, (valid, invalid) in {
+                "file": (st.just(HISTORY_CSV.as_posix()), st.just("missing.csv")),
+                "areas": (st.just(["00C", "00D", "00F"]), st.just(["x"])),
+                "kind": (st.sampled_from(["relative", "absolute"]), st.just("bogus")),
+                "area_word": (st.sampled_from(["CCG", "<i>area</i>"]), TOML_NUMBER),
+                "confidence": (st.just(0.95), TOML_NUMBER),
+            }.items():
+                if name == "file" or draw(st.booleans()):
+                    history[name] = pick(valid, invalid)
+            if draw(st.integers(0, 4)):
+                measure["history"] = history
+        else:
+            objective = pick(st.sampled_from(OBJECTIVES), st.sampled_from(["bogus", "x/y"]))
+            rule: dict[str, Any] = {"name": "reach_objective", "objective": objective}
+            if draw(st.booleans()):
+                rule["seasonal"] = pick(
+                    st.sampled_from([[1.0] * 12, [1.02, 0.99, 0.98, 1.01]]),
+                    st.lists(TOML_NUMBER, max_size=5),
+                )
+            if draw(st.booleans()):
+                rule["profile"] = pick(st.sampled_from(["linear", "front-loaded"]), st.just("x"))
+            measure["baseline"] = {
+                "value": pick(st.floats(1, 99), TOML_NUMBER),
+                "period": pick(st.sampled_from(MONTHS[:3]), st.sampled_from(MONTHS[3:])),
+            }
+            measure["rule"] = rule
+        if draw(st.booleans()):
+            measure["ndigits"] = pick(st.integers(0, 3), st.integers(-1, 20))
+        measures.append((key, measure))
+    for key, measure in measures:
+        lines.append(f"[measures.{json.dumps(key)}]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in measure.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _actuals_for(targets: Any, data: st.DataObject) -> list[dict[str, Any]]:
+    rows = []
+    for key, t in targets.items():
+        for p in t.periods:
+            if data.draw(st.integers(0, 2)):
+                rows.append({"measure": key, "period": str(p), "value": data.draw(CELL)})
+    return rows
+
+
+@budget(0.3)
+@given(objective_plan_texts(), st.data())
+def test_objective_and_history_plans(text: str, data: st.DataObject) -> None:
+    plan = attempt(outcomes.parse_plan, text, folder=SCRATCH)
+    if isinstance(plan, Refused):
+        return
+    targets = attempt(outcomes.run_plan, plan)
+    if isinstance(targets, Refused):
+        return
+    check_plan_targets(targets)
+    for realism_ in getattr(targets, "realism", {}).values():
+        check_noted(realism_)
+        realism_.sentence()
+    scores = attempt(outcomes.score_plan, plan, _actuals_for(targets, data))
+    if isinstance(scores, Refused):
+        return
+    for s in scores.values():
+        check_score(s)
+    str(scores)
+    for table in scores.tables():
+        check_csv(writers.write_csv(table), table)
+        check_json(writers.write_json(table))
+
+
+@budget(0.5)
+@given(
+    often(
+        st.lists(
+            st.lists(st.one_of(st.floats(0, 100), st.just(math.nan)), min_size=2, max_size=2),
+            min_size=1,
+            max_size=4,
+        ),
+        anything(),
+    ),
+    often(st.sampled_from(["higher", "lower"]), anything()),
+    st.one_of(st.none(), st.sampled_from(["OF0023", "OF0001", "bogus"]), wrong()),
+    often(st.sampled_from(["oversight-2025-26", "oversight-2022-23"]), anything()),
+)
+def test_metric_scores_editions(values: Any, polarity: Any, metric: Any, edition: Any) -> None:
+    result = check(
+        attempt(oversight.metric_scores, values, polarity=polarity, metric=metric, edition=edition)
+    )
+    if isinstance(result, oversight.MetricScores):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column
+            average = np.nanmean(result.scores, axis=0) if result.scores.ndim > 1 else result.scores
+        check(attempt(oversight.segments, average))
+
+
+# --------------------------------------------------------------------------------------------
+# the HTML report: well-formed, escaped, whatever the plan's names and the title say
+# --------------------------------------------------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def check_html(html: str) -> None:
+    """Tags balanced (the parser's view), no script, no event handler, no unescaped input."""
+    from html.parser import HTMLParser
+
+    stack: list[str] = []
+
+    class Balance(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            assert tag != "script", "a <script> in the report"
+            for name, _ in attrs:
+                assert not name.startswith("on"), f"an event handler {name!r} in <{tag}>"
+            if tag not in VOID:
+                stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in VOID:
+                return
+            assert stack and stack[-1] == tag, f"</{tag}> closes <{stack[-1] if stack else ''}>"
+            stack.pop()
+
+    parser = Balance(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    assert not stack, f"unclosed tags: {stack}"
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert html.startswith("<!DOCTYPE html>")
+    control = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", html)
+    assert not control, f"a control character {control.group(0)!r} in the HTML"
+
+
+REPORT_PLAN = (EXAMPLES / "illustrative-ccg.toml").read_text(encoding="utf-8")
+
+
+@budget(0.1)
+@given(
+    st.one_of(objective_plan_texts(), st.just(REPORT_PLAN)),
+    st.one_of(st.none(), NASTY_TEXT, st.text(max_size=12), wrong()),
+    st.data(),
+)
+def test_report(text: str, title: Any, data: st.DataObject) -> None:
+    from outcomes.report import render_report, write_report
+
+    plan = attempt(outcomes.parse_plan, text, folder=EXAMPLES)
+    if isinstance(plan, Refused):
+        return
+    targets = attempt(outcomes.run_plan, plan)
+    if isinstance(targets, Refused):
+        return
+    result: Any = targets
+    if data.draw(st.booleans()):
+        scores = attempt(outcomes.score_plan, plan, _actuals_for(targets, data))
+        result = targets if isinstance(scores, Refused) else scores
+    html = attempt(render_report, result, title=title)
+    if not isinstance(html, Refused):
+        check_html(html)
+    out = SCRATCH / "report.html"
+    written = attempt(write_report, result, data.draw(often(st.just(out), anything())), title=title)
+    if not isinstance(written, Refused):
+        check_html(Path(written).read_text(encoding="utf-8"))
+    attempt(render_report, data.draw(anything()))
+    attempt(render_report, result, peers=data.draw(anything()))
+
+
+# --------------------------------------------------------------------------------------------
+# charts: bad arguments give an OutcomesError (few, cheap examples: a chart takes a while)
+# --------------------------------------------------------------------------------------------
+
+CHART_PATHS = st.sampled_from(["chart.png", "chart.svg", "chart.gif", "chart", "nofolder/c.png"])
+
+
+PLOT_HISTORY = np.exp(np.random.default_rng(1).normal(5, 0.1, (6, 5)))
+
+
+@budget(0.1)
+@given(st.data())
+def test_plots(data: st.DataObject) -> None:
+    from outcomes import plot
+
+    bad = data.draw(st.integers(0, 2)) == 0  # one call in three gets some wrong arguments
+
+    def pick(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any]) -> Any:
+        return data.draw(st.one_of(valid, valid, invalid) if bad else valid)
+
+    t = outcomes.percentage_change(
+        [100.0, 120.0], -0.05, start="2013/14", end="2015/16", polarity="lower"
+    ).with_organisations(["A", "B"])
+    which = data.draw(
+        st.sampled_from(["trajectory", "plan", "funnel", "trend", "changes", "fan", "save"])
+    )
+    history = PLOT_HISTORY
+    limits = pick(st.sampled_from([None, 0.1]), st.just(-0.5))
+    lower = None if limits is None else history * (1 - limits)
+    upper = None if limits is None else history * (1 + limits)
+    if which == "trajectory":
+        result = attempt(
+            plot.plot_trajectory,
+            pick(st.just(t), anything()),
+            org=pick(
+                st.sampled_from([None, "A", 1, ["A", "B"]]),
+                st.one_of(st.sampled_from(["x", 5, []]), wrong()),
+            ),
+            national=pick(
+                st.sampled_from([None, 90.0, [90.0, 95.0]]), st.one_of(numbers(), arrays())
+            ),
+            bounds=pick(
+                st.sampled_from([None, [1.0, 50.0, 100.0, 150.0]]), st.one_of(arrays(), wrong())
+            ),
+            title=pick(st.one_of(st.none(), NASTY_TEXT), wrong()),
+        )
+    elif which == "plan":
+        result = attempt(
+            plot.plot_plan,
+            pick(st.just({"m": t}), anything()),
+            pick(
+                st.sampled_from([None, SCRATCH / "plan.svg"]),
+                st.one_of(CHART_PATHS.map(lambda n: SCRATCH / n), wrong()),
+            ),
+            org=pick(st.sampled_from([None, "B"]), st.one_of(st.sampled_from(["x", 7]), wrong())),
+            title=pick(st.one_of(st.none(), NASTY_TEXT), wrong()),
+        )
+    elif which == "funnel":
+        result = attempt(
+            plot.plot_funnel,
+            pick(st.just([10, 20, 30, 90]), anything()),
+            pick(st.just([100, 150, 200, 210]), anything()),
+            statistic=pick(
+                st.sampled_from(["proportion", "ratio", "rate"]), st.sampled_from(WRONG_STRINGS)
+            ),
+            x_label=pick(st.just("people"), anything()),
+            y_label="%",
+            per=pick(st.sampled_from([1, 100]), numbers()),
+            names=pick(
+                st.sampled_from([None, ["a", "b", "c", "d"]]),
+                st.one_of(st.lists(st.text(max_size=3), max_size=4), wrong()),
+            ),
+            highlight=pick(
+                st.sampled_from([None, "a", ["b", "c"]]), st.one_of(st.just("x"), wrong())
+            ),
+            max_labels=pick(st.sampled_from([6, 0]), st.one_of(st.integers(-1, 3), wrong())),
+        )
+    elif which == "trend":
+        result = attempt(
+            plot.plot_trend,
+            pick(
+                st.just(["2013", "2014", "2015"]), st.one_of(st.lists(PERIODS, max_size=4), wrong())
+            ),
+            pick(st.just([1.0, 2.0, 3.0]), anything()),
+            pick(st.sampled_from([None, [0.5, 1.5, 2.5]]), anything()),
+            pick(st.sampled_from([None, [1.5, 2.5, 3.5]]), anything()),
+            polarity=pick(st.sampled_from(["higher", "lower", "none"]), DIRECTION),
+            y_label="y",
+            benchmark=pick(st.sampled_from([None, 2.0, [2.0, 2.0, 2.5]]), arrays()),
+            significance=pick(st.sampled_from([None, ["BETTER", "SIMILAR", "WORSE"]]), anything()),
+            trend=pick(st.sampled_from([None, "Increasing"]), wrong()),
+        )
+    elif which == "changes":
+        result = attempt(
+            plot.plot_changes,
+            pick(st.just(history), anything()),
+            pick(st.floats(-0.2, 0.2), anything()),
+            polarity=pick(st.sampled_from(["higher", "lower"]), JUDGING),
+            horizon=pick(st.integers(1, 2), HORIZON),
+            kind=pick(st.sampled_from(["relative", "absolute"]), KINDS),
+            lower=lower,
+            upper=upper,
+            unit=pick(st.sampled_from([None, "per_100000"]), UNITS_OR_NONE),
+            measure=pick(st.one_of(st.none(), NASTY_TEXT), wrong()),
+        )
+    elif which == "fan":
+        result = attempt(
+            plot.plot_fan,
+            pick(st.just(history), anything()),
+            pick(st.sampled_from([{2: 100.0}, [90.0], [90.0, math.nan]]), anything()),
+            area=pick(
+                st.sampled_from([0, 5, "C"]), st.one_of(st.integers(-2, 9), st.just("x"), wrong())
+            ),
+            polarity=pick(st.sampled_from(["higher", "lower"]), JUDGING),
+            areas=pick(
+                st.sampled_from([None, list("ABCDEF")]),
+                st.one_of(st.lists(st.sampled_from(["A", "B"]), max_size=3), wrong()),
+            ),
+            periods=pick(
+                st.sampled_from([None, ["2010", "2011", "2012", "2013", "2014"]]),
+                st.one_of(st.lists(PERIODS, max_size=4), wrong()),
+            ),
+            kind=pick(st.sampled_from(["relative", "absolute"]), KINDS),
+            lower=lower,
+            upper=upper,
+        )
+    else:
+        fig = plot.plot_trajectory(t)
+        result = attempt(
+            plot.save_figure,
+            pick(st.just(fig), anything()),
+            pick(
+                st.sampled_from(["chart.png", "chart.svg"]).map(lambda n: SCRATCH / n),
+                st.one_of(CHART_PATHS.map(lambda n: SCRATCH / n), wrong()),
+            ),
+            dpi=pick(st.just(50), st.one_of(st.integers(-1, 0), st.just(10**6), wrong())),
+            inputs=pick(st.just(()), st.one_of(st.just([SCRATCH / "chart.png"]), wrong())),
+            force=pick(st.just(True), st.one_of(st.just(False), wrong())),
+        )
+    event(f"{which}: {'refused' if isinstance(result, Refused) else 'drawn'}")
+    if isinstance(result, Refused):
+        return
+    if isinstance(result, Path):
+        assert result.stat().st_size > 0
+
+
+# --------------------------------------------------------------------------------------------
+# every result's to_frame(): odd labels give a frame or an OutcomesError
+# --------------------------------------------------------------------------------------------
+
+
+def _results_with_frames() -> dict[str, Callable[[], Any]]:
+    """One small result of every class with a to_frame() (tests/test_frames_all.py lists them)."""
+    from outcomes import benchmark as bm_
+    from outcomes import indicators as ind_
+    from outcomes import realism as realism_
+    from outcomes.workflow import area_profile
+
+    history = np.array([[100.0, 98, 97, 95, 94], [90, 91, 89, 88, 88], [80, 81, 79, 78, 76]])
+    t = outcomes.percentage_change(
+        [100.0, 200.0], -0.1, start="2013/14", end="2015/16", polarity="lower"
+    ).with_organisations(["00C", "00D"])
+    plan = EXAMPLES / "illustrative-ccg.toml"
+    actuals = EXAMPLES / "illustrative-ccg-actuals.csv"
+    return {
+        "Trajectory": lambda: t,
+        "Score": lambda: outcomes.score(t, [[85.0, None], [190.0, 150.0]]),
+        "PlanTargets": lambda: outcomes.run_plan(plan),
+        "PlanScores": lambda: outcomes.score_plan(plan, actuals),
+        "PeerSet": lambda: outcomes.select_peers(
+            str(FINGERTIPS), period="2017", area_type="County & UA", age="All ages"
+        ),
+        "FingertipsData": lambda: outcomes.read_fingertips(FINGERTIPS),
+        "PremiumResult": lambda: incentives.quality_premium(
+            "quality-premium-2014-15", population=115_000, achieved={"pyll": True}
+        ),
+        "BCFPaymentResult": lambda: incentives.bcf_performance_payment(
+            baseline_admissions=[5000, 5200],
+            planned_reduction=0.035,
+            actual_admissions=[4900, 5000],
+            cost_per_admission=1490.0,
+        ),
+        "QOFPaymentResult": lambda: incentives.qof_payment(
+            [10.0, 20.0], edition="qof-2025-26", point_value=200.0
+        ),
+        "AuditReport": lambda: outcomes.audit(
+            [1531, 1492, 1455, 1419, 1349],
+            baseline=1610,
+            start="2012",
+            periods=["14/15", "15/16", "16/17", "17/18", "18/19"],
+        ),
+        "AuditReports": lambda: outcomes.audit_table(EXAMPLES / "published-rows.csv"),
+        "TrendResult": lambda: bm_.recent_trend(
+            history, history - 2, history + 2, polarity="lower"
+        ),
+        "AreaProfile": lambda: area_profile(
+            str(FINGERTIPS),
+            period="2017",
+            area_type="County & UA",
+            age="All ages",
+            polarity="lower",
+        ),
+        "RateResult": lambda: ind_.crude_rate([30, 45], [10_000, 12_000]),
+        "ISRResult": lambda: ind_.isr(
+            [[5, 6], [7, 8]], [[100, 100], [120, 90]], [50, 60], [1e3, 1e3]
+        ),
+        "MeanResult": lambda: ind_.mean_ci([[1, 2, 3.0], [4, 5, 6]]),
+        "LifeExpectancyResult": lambda: ind_.life_expectancy(
+            np.arange(1.0, 21.0) * 3, np.full(20, 5000.0)
+        ),
+        "SIIResult": lambda: ind_.sii(
+            [10, 12, 14, 16, 18.0], [1000] * 5, se=[1.0] * 5, reps=1000, seed=1
+        ),
+        "Achievability": lambda: realism_.achievability([-0.03, -0.01], history, polarity="lower"),
+        "Probability": lambda: realism_.probability(history, 92.0, polarity="lower", horizon=2),
+        "Forecast": lambda: realism_.forecast(history, horizons=(1, 2)),
+        "Backtest": lambda: realism_.backtest(
+            history, planned_change=-0.01, polarity="lower", horizons=(1,)
+        ),
+        "Realism": lambda: realism_.trajectory_realism(
+            outcomes.percentage_change(
+                [96.0, 79.0], -0.03, start="2019", end="2021/22", polarity="lower"
+            ),
+            history,
+            areas=["A", "B", "C"],
+            periods=["2015", "2016", "2017", "2018", "2019"],
+        ),
+        "MetricScores": lambda: oversight.metric_scores(
+            [[0.9, 0.8, math.nan], [0.5, 0.7, 0.6]], polarity="higher"
+        ),
+        "Segmentation": lambda: oversight.segments([1.1, 1.5, 2.5, 3.9]),
+    }
+
+
+_RESULTS: dict[str, Any] = {}
+
+
+def _result(name: str) -> Any:
+    if name not in _RESULTS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _RESULTS[name] = _results_with_frames()[name]()
+    return _RESULTS[name]
+
+
+LABELS = st.one_of(
+    st.none(),
+    st.lists(
+        st.one_of(st.sampled_from(["A", "B", "00C", "00C", "=1+1", ""]), st.text(max_size=3)),
+        max_size=4,
+    ),
+    st.sampled_from(["AB", "00C"]),
+    st.lists(st.one_of(st.integers(), st.none(), st.floats()), max_size=3),
+    wrong(),
+)
+LABEL = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["pyll", "=1+1", "", "2017", "2014/15", "x", "percent", "furlongs", "per_100000"]
+    ),
+    st.text(max_size=6),
+    wrong(),
+    st.integers(),
+)
+
+
+@budget(0.5)
+@given(st.sampled_from(sorted(_results_with_frames())), st.data())
+def test_to_frame_labels(name: str, data: st.DataObject) -> None:
+    import inspect
+
+    import pandas as pd
+
+    result = _result(name)
+    kwargs = {}
+    for parameter in inspect.signature(result.to_frame).parameters.values():
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY or not data.draw(st.booleans()):
+            continue
+        if parameter.name in ("organisations", "organisation_names", "periods"):
+            kwargs[parameter.name] = data.draw(LABELS)
+        elif parameter.name == "table":
+            kwargs["table"] = data.draw(
+                st.sampled_from(["horizons", "origins", "reliability", "forecasts", "bogus", 1])
+            )
+        else:
+            kwargs[parameter.name] = data.draw(LABEL)
+    frame = attempt(result.to_frame, **kwargs)
+    if isinstance(frame, Refused):
+        return
+    assert isinstance(frame, pd.DataFrame)
+    for column in frame.columns:
+        if frame[column].dtype.kind == "f":
+            assert not np.isinf(frame[column].to_numpy()).any(), column

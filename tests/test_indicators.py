@@ -714,3 +714,39 @@ def test_docs_examples_run(page: str) -> None:
     assert blocks, page
     for block in blocks:
         exec(compile(block, page, "exec"), {})
+
+
+# --------------------------------------------------------------------------------------------
+# regressions found by tests/test_fuzz.py (issue 12)
+# --------------------------------------------------------------------------------------------
+
+
+def test_odd_arguments_give_typed_errors() -> None:
+    with pytest.raises(ScoringError, match="per must be a number"):
+        ind.crude_rate([1], [10], per=10**400)
+    with pytest.raises(ScoringError, match="per must be a number"):
+        ind.dsr([1] * 19, [100] * 19, per=10**400)
+    with pytest.raises(ScoringError, match="confidence levels must differ"):
+        ind.proportion([1], [10], confidence=[0.95, 0.95])
+    with pytest.raises(ScoringError, match="axis must be a whole number"):
+        ind.mean_ci([1.0, 2.0], axis="")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="axis"):
+        ind.mean_ci([1.0, 2.0], axis=10**400)
+
+
+def test_mean_beyond_a_float_is_noted_not_infinite() -> None:
+    """The sum or the spread of values near 1e308 overflows: NaN beside the note, never inf."""
+    r = ind.mean_ci([[1e308, 1e308, 1.0], [1.0, 2.0, 3.0]])
+    assert r.note.tolist() == ["cannot be calculated from these values", ""]
+    assert not np.isinf(r.total).any() and not np.isinf(r.stdev).any()
+    assert np.isnan(r.stdev[0]) and r.stdev[1] == 1.0
+
+
+def test_sii_limits_with_more_groups_than_the_values() -> None:
+    """se (or limits) per group broadcast against one row of values (was numpy's error)."""
+    r = ind.sii(np.arange(1.0, 11.0), np.full(10, 100.0), se=np.ones((2, 10)), reps=1000, seed=1)
+    assert r.sii.shape == (2,) and np.allclose(r.sii, 10.0)
+    r = ind.sii(np.zeros(10), np.zeros(10), se=np.zeros((2, 10)), reps=1000, seed=1)
+    assert r.note.tolist() == ["zero or missing population in a quantile"] * 2
+    with pytest.raises(ScoringError, match="se"):
+        ind.sii(np.arange(1.0, 11.0), np.full((3, 10), 100.0), se=np.ones((2, 10)), reps=1000)

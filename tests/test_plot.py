@@ -302,3 +302,36 @@ def test_plot_plan_panel_titles_are_whole(ccg_scores) -> None:  # type: ignore[n
     names = [t.measure for t in ccg_scores.targets.values()]
     assert [title.split() for title in titles] == [(name or "").split() for name in names]
     assert any("\n" in title for title in titles)  # long names wrap, never cut
+
+
+def test_odd_chart_arguments_are_refused(tmp_path: Path) -> None:
+    """Regressions found by tests/test_fuzz.py: each was a bare Python/numpy error, a numpy
+    overflow warning, or a division by zero."""
+    t = percentage_change(
+        [100.0, 120.0], -0.05, start="2013/14", end="2015/16", polarity="lower"
+    ).with_organisations(["A", "B"])
+    with pytest.raises(InputError, match="org must be"):
+        plot_trajectory(t, org=complex(1, 1))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="at least one organisation"):
+        plot_trajectory(t, org=[])
+    with pytest.raises(InputError, match="national must be numbers"):
+        plot_trajectory(t, national="x")
+    with pytest.raises(InputError, match="national must be numbers within"):
+        plot_trajectory(t, national=10**400)
+    with pytest.raises(InputError, match="too large to draw"):
+        plot_trajectory(t, national=1.7e308)
+    with pytest.raises(InputError, match="national has shape"):
+        plot_trajectory(t, national=[1.0, 2.0, 3.0])
+    with pytest.raises(InputError, match="bounds has shape"):
+        plot_trajectory(t, bounds=[[[1.0]]])
+    with pytest.raises(InputError, match="title must be text"):
+        plot_trajectory(t, title={"a": 1})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="title must be text"):
+        plot_plan({"m": t}, title=True)  # type: ignore[arg-type]
+    fig = plot_trajectory(t, org="A")
+    with pytest.raises(OutputError, match="must be a file name"):
+        save_figure(fig, 3.5)  # type: ignore[arg-type]
+    with pytest.raises(OutputError, match="dpi must be"):
+        save_figure(fig, tmp_path / "c.png", dpi=10**6)
+    with pytest.raises(OutputError, match="must be a matplotlib Figure"):
+        save_figure("fig", tmp_path / "c.png")

@@ -194,3 +194,30 @@ def test_fuzz_plot_trend(value: list[float], spread: float, polarity: str) -> No
             pass
         finally:
             plt.close("all")
+
+
+def test_odd_chart_arguments_give_typed_errors() -> None:
+    """Regressions found by tests/test_fuzz.py: each was a bare Python/numpy error."""
+    labels = {"statistic": "proportion", "x_label": "x", "y_label": "y"}
+    with pytest.raises(ScoringError, match="denominator must be numbers"):
+        plot_funnel([10, 20, 30], "x", **labels)  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="numerator must be numbers within"):
+        plot_funnel(10**400, [100], **labels)  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="highlight must hold text"):
+        plot_funnel([10, 20], [100, 150], names=["a", "b"], highlight=[1, [2, 3]], **labels)  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="names must be a list"):
+        plot_funnel([10, 20], [100, 150], names=True, **labels)  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="max_labels"):
+        plot_funnel([10, 20], [100, 150], max_labels="x", **labels)  # type: ignore[arg-type]
+    ax = plot_funnel([[10, 20], [15, 25]], [100, 150], **labels)  # 2-D numerators: drawn
+    assert ax.get_xlabel() == "x"
+    with pytest.raises(ScoringError, match="periods must be a list"):
+        plot_trend(None, [1.0], polarity="higher", y_label="y")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="value must be numbers within"):
+        plot_trend(["a"], 10**400, polarity="higher", y_label="y")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="lower must be numbers"):
+        plot_trend(["a", "b"], [1.0, 2.0], ["x", "y"], [2.0, 3.0], polarity="higher", y_label="y")
+    with pytest.raises(ScoringError, match="benchmark has shape"):
+        plot_trend(
+            ["a", "b"], [1.0, 2.0], benchmark=[1.0, 2.0, 3.0], polarity="higher", y_label="y"
+        )

@@ -97,3 +97,24 @@ def test_fan_chart_financial_years_and_errors(tmp_path: Path) -> None:
         plot_realism.plot_fan(y, [100.0], area=0, polarity="lower", periods=["a", "b"])
     with pytest.raises(ScoringError, match="one number"):
         plot_realism.plot_changes(y, [0.1, 0.2], polarity="lower")  # type: ignore[arg-type]
+
+
+def test_odd_fan_and_changes_arguments_give_typed_errors() -> None:
+    """Regressions found by tests/test_fuzz.py: each was a bare Python/numpy error."""
+    y = np.exp(np.random.default_rng(4).normal(5, 0.2, (5, 4)))
+    with pytest.raises(ScoringError, match="history must be numbers"):
+        plot_realism.plot_fan("history", [100.0], area=0, polarity="lower")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="history must be numbers within"):
+        plot_realism.plot_fan(10**400, [100.0], area=0, polarity="lower")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="targets must map"):
+        plot_realism.plot_fan(y, 100.0, area=0, polarity="lower")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="target at horizon 1 must be numbers"):
+        plot_realism.plot_fan(y, ["h"], area=0, polarity="lower")
+    with pytest.raises(ScoringError, match="horizon"):
+        plot_realism.plot_fan(y, {10**400: 100.0}, area=0, polarity="lower")
+    with pytest.raises(ScoringError, match="areas has 2 labels"):
+        plot_realism.plot_fan(y, [100.0], area=4, areas=["a", "b"], polarity="lower")
+    with pytest.raises(ScoringError, match="area must be a row number"):
+        plot_realism.plot_fan(y, [100.0], area=1.5, polarity="lower")  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="measure must be text"):
+        plot_realism.plot_changes(y, -0.03, polarity="lower", measure=5)  # type: ignore[arg-type]

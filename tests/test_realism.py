@@ -682,3 +682,40 @@ def test_docs_realism_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> None
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+# --------------------------------------------------------------------------------------------
+# regressions found by tests/test_fuzz.py (issue 12)
+# --------------------------------------------------------------------------------------------
+
+HISTORY3 = [[10.0, 11, 12, 12], [20, 21, 23, 22], [30, 29, 31, 30]]
+
+
+def test_horizons_and_percentiles_out_of_range_are_refused() -> None:
+    with pytest.raises(ScoringError, match="from 1 to 1200"):
+        forecast(HISTORY3, horizons=10**400)
+    with pytest.raises(ScoringError, match="from 1 to 1200"):
+        changes(HISTORY3, horizon=1201)
+    with pytest.raises(ScoringError, match="horizons must be whole numbers"):
+        forecast(HISTORY3, horizons=complex(1, 1))  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="horizons must be whole numbers"):
+        backtest(HISTORY3, planned_change=-0.01, polarity="lower", horizons=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ScoringError, match="percentile must be a fraction"):
+        peer_rate(HISTORY3, percentile=10**400, polarity="lower")
+
+
+def test_achievability_of_a_grid_of_plans_prints() -> None:
+    a = achievability([[0.0, 0.0], [np.nan, 0.1]], HISTORY3, polarity="higher")
+    lines = str(a).splitlines()
+    assert len(lines) == 4 and "not computed (NO_PLAN)" in lines[2]
+
+
+def test_backtest_horizon_with_no_forecast_is_marked() -> None:
+    """A horizon no origin could test: NaN beside n_by_horizon == 0 (was numpy's warning)."""
+    b = backtest(
+        np.ones((8, 5)), planned_change=0.0, polarity="higher", horizons=[1, 2], min_periods=4
+    )
+    assert b.n_by_horizon.tolist() == [8.0, 0.0]
+    assert np.isnan(b.brier_by_horizon[1]) and np.isnan(b.base_by_horizon[1])
+    assert "horizon 2: no forecast could be tested" in str(b)
+    assert b.note == "BASE_RATE_PERFECT" and "nan" not in str(b)  # was "skill +nan%"

@@ -689,3 +689,46 @@ periods = ["2018", "2019"]
     ]
     assert main(["plan", str(plan), *flags]) == 0
     assert f"realism of campylobacter: {r.sentence()}" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------------
+# regressions found by tests/test_fuzz.py (issue 12): typed errors, every file problem with
+# its line
+# --------------------------------------------------------------------------------------------
+
+
+def _history_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "history.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_history_file_problems_name_their_lines(tmp_path: Path) -> None:
+    head = "area,period,value,lower,upper\n"
+    cases = {
+        "\x01\n": r"line 1: not a history: missing column",
+        "area,period,value,lower\nA,2013,1,0\n": r"line 1: column 'lower' needs 'upper'",
+        head: r"line 2: the history file has no rows",
+        head + "A,2013,1,0,2\nA,x,2,1,3\n": r"line 3: 'x'",
+        head + "A,2013,1,0,2\nA,2014/15,2,1,3\n": r"CalendarYear \('2013', line 2\)",
+        head + "A,2013,5,0,2\nA,2014,2,1,3\n": r"line 2: lower 0.0, value 5.0",
+        head + "A,2013,..,,\nA,2014,..,,\n": r"lines 2-3: every selected value is missing",
+    }
+    for text, message in cases.items():
+        with pytest.raises(InputError, match=message):
+            select_history(_history_file(tmp_path, text))
+
+
+def test_history_arguments_are_checked() -> None:
+    shipped = EXAMPLES / "pyll-ccg-2009-2014.csv"
+    with pytest.raises(InputError, match="confidence must be a number"):
+        select_history(shipped, confidence="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="areas must be a list"):
+        select_history(shipped, areas="00C")
+    with pytest.raises(InputError, match="area_word must be text"):
+        select_history(shipped, area_word=3)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="columns must map"):
+        select_history(shipped, columns=True)  # type: ignore[arg-type]
+    for indicator in ("x", 10**400, -1):
+        with pytest.raises(InputError, match="indicator must be a Fingertips indicator id"):
+            select_history(CAMPY, indicator=indicator, area_type="County & UA", age="All ages")  # type: ignore[arg-type]

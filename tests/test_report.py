@@ -403,3 +403,9 @@ def test_many_organisations_are_drawn_in_several_charts(tmp_path: Path) -> None:
     assert "Place 25 (X25)" in text
     ids = _parse(html).ids
     assert len(ids) == len(set(ids))
+
+
+def test_write_report_refuses_what_is_not_a_file_name(ccg_scores) -> None:  # type: ignore[no-untyped-def]
+    """Regression found by tests/test_fuzz.py: a number as the path was a bare TypeError."""
+    with pytest.raises(OutputError, match="must be a file name"):
+        write_report(ccg_scores, 0.0)  # type: ignore[arg-type]

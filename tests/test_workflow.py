@@ -224,3 +224,23 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     write_atomic(out, "x\n", force=True)
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert out.read_text() == "x\n"
+
+
+def test_atomic_writes_check_their_arguments(tmp_path: Path) -> None:
+    """Regressions found by tests/test_fuzz.py: each was a bare TypeError, or accepted."""
+    from outcomes._files import write_atomic
+    from outcomes.errors import OutputError
+
+    out = tmp_path / "out.txt"
+    with pytest.raises(OutputError, match="must be a file name"):
+        write_atomic(3.5, "x")  # type: ignore[arg-type]
+    with pytest.raises(OutputError, match="inputs must be a list"):
+        write_atomic(out, "x", inputs=3)  # type: ignore[arg-type]
+    with pytest.raises(OutputError, match="inputs must be file names"):
+        write_atomic(out, "x", inputs=[1.5])  # type: ignore[list-item]
+    with pytest.raises(OutputError, match="force must be True or False"):
+        write_atomic(out, "x", force="no")  # type: ignore[arg-type]
+    out.write_text("input")
+    with pytest.raises(OutputError, match="refusing to overwrite an input"):
+        write_atomic(out, "x", inputs=str(out))  # one input given as a name
+    assert out.read_text() == "input"

@@ -212,6 +212,21 @@ def _rows(handle: Any, source: str) -> Iterator[tuple[int, list[str]]]:
         csv.field_size_limit(old)
 
 
+def output_path(path: object) -> Path:
+    """An output file's name as a Path; anything else (not text, empty, a NUL) an OutputError.
+
+    >>> output_path("out.csv").name
+    'out.csv'
+    >>> output_path(3.5)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutputError: the output must be a file name, got 3.5
+    """
+    if not isinstance(path, str | Path) or not str(path) or "\x00" in str(path):
+        raise OutputError(f"the output must be a file name, got {path!r:.60}")
+    return Path(path)
+
+
 def write_atomic(
     path: str | Path,
     data: str | bytes | Callable[[BinaryIO], None],
@@ -225,10 +240,18 @@ def write_atomic(
 
     Refuses to write over one of ``inputs`` (always) or over an existing file unless ``force``.
     """
-    if not isinstance(path, str | Path) or not str(path) or "\x00" in str(path):
-        raise OutputError(f"the output must be a file name, got {path!r:.60}")
-    target = Path(path)
-    for given in inputs:
+    target = output_path(path)
+    if not isinstance(force, bool):
+        raise OutputError(f"force must be True or False, got {force!r:.60}")
+    if isinstance(inputs, str | Path):
+        inputs = (inputs,)
+    try:
+        given_inputs = list(inputs)
+    except TypeError:
+        raise OutputError(f"inputs must be a list of file names, got {inputs!r:.60}") from None
+    for given in given_inputs:
+        if not isinstance(given, str | Path):
+            raise OutputError(f"inputs must be file names, got {given!r:.60}")
         try:
             if Path(given).resolve() == target.resolve():
                 raise OutputError(f"{target}: refusing to overwrite an input file")

@@ -56,11 +56,18 @@ def _broadcast(named: Mapping[str, FloatArray]) -> list[FloatArray]:
 def _positive(value: Any, name: str) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise ScoringError(f"{name} must be a positive number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ScoringError(f"{name} must be a positive number, got {_short(value)}") from None
     if not (math.isfinite(number) and number > 0):
-        raise ScoringError(f"{name} must be a positive number, got {value!r}")
+        raise ScoringError(f"{name} must be a positive number, got {_short(value)}")
     return number
+
+
+def _short(value: object) -> str:
+    """``repr`` of a value, a huge integer as its number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
+        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
+    return repr(value)
 
 
 def _choice(value: object, name: str, allowed: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from outcomes.benchmark._common import (
     _broadcast,
     _choice,
     _positive,
+    _short,
     _text,
 )
 from outcomes.errors import ScoringError
@@ -67,6 +68,8 @@ Statistic = Literal["proportion", "ratio", "rate"]
 _STATISTICS = ("proportion", "ratio", "rate")
 _FUNNEL_TEXT = ("NOT_APPLICABLE", "HIGH_99.8", "HIGH_95", "NOT_SIGNIFICANT", "LOW_95", "LOW_99.8")
 _TWO_SIGMA, _THREE_SIGMA = 0.95, 0.998
+#: Most rows of a funnel table (PHE draws 100): each row follows from the one before.
+_MAX_POINTS = 100_000
 
 
 def _count_interval(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
@@ -545,7 +548,7 @@ def funnel_table(
     ------
     ScoringError
         As :func:`funnel_significance`, plus a missing ``ratio_type`` for ratios or
-        ``points`` < 2.
+        ``points`` outside 2 to 100,000.
 
     References
     ----------
@@ -561,8 +564,10 @@ def funnel_table(
     """
     stat, kind, scale = _funnel_args(statistic, rate_type, per)
     years = _positive(years_of_data, "years_of_data")
-    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
-        raise ScoringError(f"points must be a whole number >= 2, got {points!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= _MAX_POINTS:
+        raise ScoringError(
+            f"points must be a whole number from 2 to {_MAX_POINTS:,}, got {_short(points)}"
+        )
     if stat == "ratio":
         _choice(ratio_type, "ratio_type", ("count", "isr"))
     n, d, _ = _funnel_inputs(numerator, denominator, stat, scale, rate, kind)

@@ -15,6 +15,7 @@ from outcomes.benchmark._common import (
     _array,
     _broadcast,
     _ordered,
+    _short,
     _text,
 )
 from outcomes.errors import ScoringError
@@ -233,8 +234,8 @@ def percentile_range_goal(
     for name, q in (("lower_percentile", lower_percentile), ("upper_percentile", upper_percentile)):
         try:
             number = float(q)
-        except (TypeError, ValueError):
-            raise ScoringError(f"{name} must be a number in [0, 100], got {q!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ScoringError(f"{name} must be a number in [0, 100], got {_short(q)}") from None
         if not 0.0 <= number <= 100.0:
             raise ScoringError(f"{name} must be a number in [0, 100], got {q!r}")
         qs.append(number / 100.0)

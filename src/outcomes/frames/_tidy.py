@@ -5,11 +5,12 @@ no column is of object dtype. The result frames are built with :func:`tidy`, joi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from outcomes import units
 from outcomes._optional import require_pandas
 from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import period as parse_period
@@ -124,6 +125,27 @@ def concat(frames: Sequence[Any]) -> Any:
     return joined
 
 
+def _labels(values: object, name: str, *, codes: bool = False) -> list[Any]:
+    """A list of text labels (codes may also be whole numbers); anything else an InputError."""
+    if not isinstance(values, Iterable) or isinstance(values, str | bytes | Mapping):
+        raise InputError(f"{name} must be a list of labels, got {values!r:.60}")
+    listed = list(values)  # a list, a tuple, an array or a pandas Series
+    allowed: tuple[type, ...] = (str, int, np.integer) if codes else (str,)
+    for value in listed:
+        if not isinstance(value, allowed) or isinstance(value, bool):
+            what = "codes (text)" if codes else "text"
+            raise InputError(f"{name} must be {what}, got {value!r:.60} in {listed!r:.80}")
+    return listed
+
+
+def _text(value: object, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be text, got {value!r:.60}")
+    return value
+
+
 def organisation_labels(
     count: int,
     organisations: Sequence[str] | None,
@@ -150,7 +172,7 @@ def organisation_labels(
     else:
         if isinstance(organisations, str):
             organisations = [organisations]
-        codes = [str(c) for c in organisations]
+        codes = [str(c) for c in _labels(organisations, "organisations", codes=True)]
     if len(codes) != count:
         raise InputError(
             f"organisations has {len(codes)} code(s) and the result has {count} row(s) of "
@@ -161,7 +183,7 @@ def organisation_labels(
     else:
         if isinstance(organisation_names, str):
             organisation_names = [organisation_names]
-        names = [str(n) for n in organisation_names]
+        names = _labels(organisation_names, "organisation_names")
         if len(names) != count:
             raise InputError(
                 f"organisation_names has {len(names)} name(s) and organisations has {count}: "
@@ -183,12 +205,16 @@ def identity(
     if period is None or isinstance(period, str):
         periods: list[str] = [str(period or "")] * rows
     else:
-        periods = [str(p) for p in period]
+        periods = _labels(period, "period")
         if len(periods) != rows:
             raise InputError(f"period has {len(periods)} label(s) for {rows} row(s)")
+    measure, measure_name = _text(measure, "measure"), _text(measure_name, "measure_name")
+    unit_id = _text(unit, "unit")
+    if unit_id:
+        units.unit(unit_id)  # an unknown unit: UnitError listing the known ones
     return {
-        "measure": [measure or ""] * rows,
-        "measure_name": [measure_name or measure or ""] * rows,
+        "measure": [measure] * rows,
+        "measure_name": [measure_name or measure] * rows,
         "period": periods,
-        "unit": [unit or ""] * rows,
+        "unit": [unit_id] * rows,
     }

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from outcomes import benchmark as bm
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, as_float_array
 from outcomes._optional import require_pandas
 from outcomes.errors import InputError
 from outcomes.frames._tidy import identity, organisation_labels, tidy
@@ -38,8 +38,16 @@ __all__ = [
 Data = str | float | Sequence[float] | None
 
 
+def _frame(df: Any) -> Any:
+    pd = require_pandas()
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    return df
+
+
 def _data(df: Any, given: Data, name: str) -> FloatArray | None:
-    """A column of the frame (by name) or the values given, as floats."""
+    """A column of the frame (by name) or the values given, as floats: one value, or one per
+    row."""
     if given is None:
         return None
     if isinstance(given, str):
@@ -51,9 +59,15 @@ def _data(df: Any, given: Data, name: str) -> FloatArray | None:
         column = df[given]
         try:
             return np.asarray(column.to_numpy(dtype=np.float64, na_value=np.nan))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(f"{name}: column {given!r} must hold numbers") from None
-    return np.asarray(given, dtype=np.float64)
+    values = as_float_array(given, name, error=InputError, finite=False)
+    if values.ndim > 1 or (values.ndim == 1 and len(values) != len(df)):
+        raise InputError(
+            f"{name}: give a column name, one value or one value per row ({len(df)}), got "
+            f"values of shape {values.shape}"
+        )
+    return values
 
 
 def _required(df: Any, given: Data, name: str) -> FloatArray:
@@ -61,6 +75,12 @@ def _required(df: Any, given: Data, name: str) -> FloatArray:
     if values is None:
         raise InputError(f"{name} is required: give a column name or the values")
     return values
+
+
+def _column_name(column: object) -> str:
+    if not isinstance(column, str) or not column:
+        raise InputError(f"column must be the new column's name (text), got {column!r}")
+    return column
 
 
 def _with(df: Any, column: str, values: Any, kind: type[enum.StrEnum]) -> Any:
@@ -132,6 +152,7 @@ def compare(
     >>> out["significance"].value_counts()[["BETTER", "SIMILAR", "WORSE"]].tolist()
     [55, 36, 59]
     """
+    df, column = _frame(df), _column_name(column)
     given: dict[str, Any] = {
         "lower": lower,
         "upper": upper,
@@ -197,7 +218,10 @@ def compare_to_goal(
     >>> compare_to_goal(df, value="value", goal=(75, 85), polarity="higher")["compared_to_goal"].tolist()
     ['WORSE', 'SAME', 'BETTER']
     """
+    df, column = _frame(df), _column_name(column)
     values = _required(df, value, "value")
+    if isinstance(goal, tuple) and len(goal) != 2:
+        raise InputError(f"goal: a range goal is a tuple (low, high), got {goal!r}")
     target: Any = (
         (_required(df, goal[0], "goal"), _required(df, goal[1], "goal"))
         if isinstance(goal, tuple)
@@ -253,6 +277,7 @@ def funnel_significance(
     ...                     statistic="proportion")["funnel_significance"].tolist()
     ['LOW_99.8', 'NOT_SIGNIFICANT', 'HIGH_99.8']
     """
+    df, column = _frame(df), _column_name(column)
     result = bm.funnel_significance(
         _required(df, numerator, "numerator"),
         _data(df, denominator, "denominator"),
@@ -304,6 +329,7 @@ def funnel_table(
     >>> table["Population"].tolist(), str(table["method"].dtype)
     ([90.0, 111.0, 137.0, 170.0, 210.0], 'category')
     """
+    df = _frame(df)
     table = bm.funnel_table(
         _required(df, numerator, "numerator"),
         _data(df, denominator, "denominator"),

@@ -47,10 +47,20 @@ def _pandas() -> Any:
 def _columns(by: Columns) -> list[str]:
     if by is None:
         return []
-    return [by] if isinstance(by, str) else list(by)
+    names = [by] if isinstance(by, str) else by
+    if not isinstance(names, Sequence) or not all(isinstance(n, str) for n in names):
+        raise ScoringError(f"by must be a column name or a list of column names, got {by!r}")
+    if len(set(names)) != len(names):
+        raise ScoringError(f"by must name each column once, got {list(names)!r}")
+    return list(names)
 
 
 def _require(df: Any, *names: str | None) -> None:
+    if not isinstance(df, _pandas().DataFrame):
+        raise ScoringError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    wrong = [n for n in names if n is not None and not isinstance(n, str)]
+    if wrong:
+        raise ScoringError(f"a column must be named by its name (text), got {wrong[0]!r}")
     missing = [n for n in names if n is not None and n not in df.columns]
     if missing:
         raise ScoringError(
@@ -63,7 +73,7 @@ def _numbers(df: Any, name: str) -> FloatArray:
     """A column as floats; a typed error naming the column when it holds other things."""
     try:
         return np.asarray(df[name], dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ScoringError(f"column {name!r} must hold numbers") from None
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from outcomes.errors import InputError
-from outcomes.frames._tidy import identity, organisation_labels, tidy
+from outcomes.frames._tidy import _labels, identity, organisation_labels, tidy
 
 if TYPE_CHECKING:
     from outcomes.realism import Achievability, Backtest, Forecast, Probability, Realism
@@ -320,7 +320,7 @@ def backtest_frame(
     elif table == "forecasts":
         area = np.asarray(result.forecasts_area, dtype=np.intp)
         if organisations is not None:
-            codes = [str(c) for c in organisations]
+            codes = [str(c) for c in _labels(organisations, "organisations", codes=True)]
             if area.size and int(area.max()) >= len(codes):
                 raise InputError(
                     f"organisations has {len(codes)} code(s) and the backtest has "

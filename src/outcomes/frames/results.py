@@ -547,8 +547,12 @@ def history_from_frame(
     array([[2000.,   nan, 1900.],
            [  nan,   nan,   nan]])
     """
-    require_pandas()
+    if not isinstance(df, require_pandas().DataFrame):
+        raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     wanted = {"area": area, "period": period, "value": value, "lower": lower, "upper": upper}
+    for key, column in wanted.items():
+        if not isinstance(column, str) and (column is not None or key not in ("lower", "upper")):
+            raise InputError(f"{key} must be a column name (text), got {column!r:.60}")
     absent = [f"{k}={c!r}" for k, c in wanted.items() if c is not None and c not in df.columns]
     if absent:
         raise InputError(

@@ -332,18 +332,29 @@ def _levels(confidence: Any) -> tuple[float, ...]:
         raise ScoringError("confidence must hold at least one level, got an empty sequence")
     for c in items:
         z_value(c)  # validates: a fraction in (0, 1)
-    return tuple(float(c) for c in items)
+    levels = tuple(float(c) for c in items)
+    if len(set(levels)) != len(levels):
+        repeated = next(c for c in levels if levels.count(c) > 1)
+        raise ScoringError(f"confidence levels must differ, got {repeated!r} twice")
+    return levels
 
 
 def _per(per: Any, *, positive: bool = True) -> float:
     try:
         value = float(per)
-    except (TypeError, ValueError):
-        raise ScoringError(f"per must be a number such as 100000, got {per!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ScoringError(f"per must be a number such as 100000, got {_shown(per)}") from None
     if not math.isfinite(value) or value == 0 or (positive and value < 0):
         kind = "a positive number" if positive else "a non-zero number"
         raise ScoringError(f"per must be {kind} such as 100000, got {per!r}")
     return value
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a value, a huge integer as its number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
+        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
+    return repr(value)
 
 
 def _inspect(

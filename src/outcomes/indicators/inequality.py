@@ -175,13 +175,13 @@ def sii(
 
     if se is not None:
         s = _bands_array(se, "se", nonnegative=True)
-        _check_bands(s, "se", v, "value")
+        shape = _check_bands(s, "se", np.broadcast_to(v, shape), "value")
         s = np.broadcast_to(s, shape)
         missing = np.isnan(s)
     elif lower is not None and upper is not None:
         lo, hi = _bands_array(lower, "lower"), _bands_array(upper, "upper")
-        _check_bands(lo, "lower", v, "value")
-        _check_bands(hi, "upper", v, "value")
+        shape = _check_bands(lo, "lower", np.broadcast_to(v, shape), "value")
+        shape = _check_bands(hi, "upper", np.broadcast_to(v, shape), "value")
         if (hi < lo).any():
             raise ScoringError("upper must be >= lower in every quantile")
         if kind == "proportion" and ((lo < 0) | (hi > 1)).any():

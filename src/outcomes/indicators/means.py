@@ -69,9 +69,11 @@ def mean_ci(values: npt.ArrayLike, *, confidence: Confidence = 0.95, axis: int =
     x = _array(values, "values")
     if x.ndim == 0:
         x = x.reshape(1)
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise ScoringError(f"axis must be a whole number, got {axis!r}")
     try:
         x = np.moveaxis(x, axis, -1)
-    except (np.exceptions.AxisError, TypeError):
+    except (np.exceptions.AxisError, TypeError, ValueError, OverflowError):
         raise ScoringError(f"axis {axis!r} is out of range for values of shape {x.shape}") from None
     present = ~np.isnan(x)
     count = present.sum(axis=-1).astype(np.float64)
@@ -91,7 +93,10 @@ def mean_ci(values: npt.ArrayLike, *, confidence: Confidence = 0.95, axis: int =
         limits.append((mean - t * half, mean + t * half))
     value = np.where(count > 0, mean, np.nan)
     stdev = np.where(count >= 2, stdev, np.nan)
-    _sweep(code, value, *(a for pair in limits for a in pair))
+    _sweep(code, value, total, *(a for pair in limits for a in pair))
+    # a sum or a spread beyond a float (values near 1e308): missing, beside the note
+    total = np.where(np.isfinite(total), total, np.nan)
+    stdev = np.where(np.isfinite(stdev), stdev, np.nan)
     bad = code != 0
     limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
     value = np.where(code == _CODE[Note.FEWER_THAN_2_VALUES], value, np.where(bad, np.nan, value))

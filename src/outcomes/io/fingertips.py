@@ -180,6 +180,14 @@ class FingertipsData:
         keep = np.ones(len(self), dtype=bool)
         cols = self.columns
         if indicator_id is not None:
+            whole = isinstance(indicator_id, int | np.integer) and not isinstance(
+                indicator_id, bool
+            )
+            if not whole or not 0 <= indicator_id < 2**53:
+                raise InputError(
+                    f"indicator must be a Fingertips indicator id (a whole number), got "
+                    f"{indicator_id!r:.40}"
+                )
             keep &= cols["indicator_id"] == int(indicator_id)
         for name, wanted in (
             ("time_period", period),

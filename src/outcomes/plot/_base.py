@@ -5,11 +5,12 @@ saving by suffix through a temporary file, with SVG text kept as text."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from outcomes._files import write_atomic
+from outcomes._files import output_path, write_atomic
 from outcomes._optional import require
 from outcomes.errors import OutputError
 
@@ -48,6 +49,22 @@ def tidy_layout(fig: Any) -> None:
         fig.tight_layout()
 
 
+#: Control characters but the line break: no font draws them (tab and carriage return
+#: included), and XML (so an SVG file) does not allow most of them.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(fig: Any) -> None:
+    """Replace control characters in the figure's text (a measure name from a file, say) by
+    U+FFFD, so a saved SVG stays well-formed XML and no font is asked for them."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if _CONTROL.search(content):
+            text.set_text(_CONTROL.sub("\ufffd", content))
+
+
 def figure_svg(fig: Any) -> str:
     """The figure as SVG text, with its text kept as ``<text>`` (``svg.fonttype = "none"``) so it
     can be searched, copied and read aloud; no date stamp, stable ids.
@@ -60,11 +77,15 @@ def figure_svg(fig: Any) -> str:
     True
     """
     mpl_ = mpl()
+    _printable(fig)
     buffer = io.StringIO()
     with mpl_.rc_context({"svg.fonttype": "none", "svg.hashsalt": "outcomes"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return buffer.getvalue()
 
+
+#: Highest resolution a chart is saved at (a poster at 1200 dpi is already very large).
+_MAX_DPI = 1200
 
 #: Chart formats by file suffix (any case).
 CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -80,7 +101,7 @@ def chart_format(path: str | Path) -> str:
     ...
     outcomes.errors.OutputError: ambitions.toml: a chart is written as .png, .svg or .pdf, got '.toml'
     """
-    suffix = Path(path).suffix.lower()
+    suffix = output_path(path).suffix.lower()
     if suffix not in CHART_FORMATS:
         raise OutputError(
             f"{path}: a chart is written as .png, .svg or .pdf, got {suffix or '(no suffix)'!r}"
@@ -107,11 +128,16 @@ def save_figure(
     >>> save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "chart.svg").suffix
     '.svg'
     """
-    out = Path(path)
+    out = output_path(path)
     suffix = chart_format(out)
+    if not hasattr(fig, "savefig"):
+        raise OutputError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 1 <= dpi <= _MAX_DPI:
+        raise OutputError(f"dpi must be a whole number from 1 to {_MAX_DPI}, got {dpi!r:.40}")
     if suffix == "svg":
         return write_atomic(out, figure_svg(fig), inputs=inputs, force=force)
     mpl_ = mpl()
+    _printable(fig)
     buffer = io.BytesIO()
     with mpl_.rc_context({"pdf.fonttype": 42}):
         fig.savefig(

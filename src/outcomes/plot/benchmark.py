@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from outcomes._arrays import as_float_array
 from outcomes.benchmark import (
     FunnelSignificance,
     Significance,
@@ -74,6 +75,30 @@ SIGNIFICANCE_STYLE: dict[Significance, Style] = {
     Significance.LOWEST: Style("#2A7FA8", "v", "Lowest (beyond 99.8%)"),
     Significance.NOT_COMPARED: Style("#FFFFFF", "o", "Not compared"),
 }
+
+
+def _numbers(value: Any, name: str) -> npt.NDArray[np.float64]:
+    """At least one number (NaN = missing) as a float array; anything else a ScoringError."""
+    return np.atleast_1d(as_float_array(value, name, error=ScoringError, finite=False))
+
+
+def _text_list(value: Any, name: str) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ScoringError(f"{name} must be a list of text, got {value!r:.80}")
+    if not all(isinstance(v, str) for v in value):
+        raise ScoringError(f"{name} must hold text only, got {list(value)!r:.80}")
+    return list(value)
+
+
+def _labels(names: Any, highlight: Any, max_labels: Any) -> tuple[list[str] | None, set[str]]:
+    """The funnel's names, the highlighted names and the label budget, checked."""
+    if isinstance(max_labels, bool) or not isinstance(max_labels, int) or max_labels < 0:
+        raise ScoringError(f"max_labels must be a whole number >= 0, got {max_labels!r}")
+    listed = None if names is None else _text_list(names, "names")
+    if highlight is None:
+        return listed, set()
+    chosen = {highlight} if isinstance(highlight, str) else set(_text_list(highlight, "highlight"))
+    return listed, chosen
 
 
 def _number_text(value: float) -> str:
@@ -190,31 +215,38 @@ def plot_funnel(
     """
     kind = rate_type if rate_type in ("crude", "dsr") else "crude"
     years_of_data = _positive(years_of_data, "years_of_data")
+    names, wanted = _labels(names, highlight, max_labels)
+    given = {"numerator": _numbers(numerator, "numerator")}
+    if denominator is not None:
+        given["denominator"] = _numbers(denominator, "denominator")
+    if rate is not None:
+        given["rate"] = _numbers(rate, "rate")
     significance = funnel_significance(
-        np.atleast_1d(np.asarray(numerator, dtype=float)),
-        None if denominator is None else np.atleast_1d(np.asarray(denominator, dtype=float)),
+        given["numerator"],
+        given.get("denominator"),
         statistic=statistic,
         target=target,
         per=per,
-        rate=None if rate is None else np.atleast_1d(np.asarray(rate, dtype=float)),
+        rate=given.get("rate"),
         rate_type=rate_type,
     )
     flat = np.asarray(significance).ravel()
-    shape = flat.shape
+    full = np.shape(significance)
+    per = _positive(per, "per")
 
     def spread(values: Any) -> npt.NDArray[np.float64]:
-        return np.broadcast_to(np.asarray(values, dtype=float).ravel(), shape).copy()
+        return np.broadcast_to(np.asarray(values, dtype=float), full).ravel().copy()
 
-    n = spread(numerator)
+    n = spread(given["numerator"])
     with np.errstate(all="ignore"):
         if statistic == "rate" and rate is not None:
-            r = spread(rate)
+            r = spread(given["rate"])
             x = np.where(n > 0, per * n / np.where(r > 0, r, 1.0), np.nan)
             if denominator is not None and kind == "crude":
-                x = np.where(n == 0, spread(denominator), x)
+                x = np.where(n == 0, spread(given["denominator"]), x)
             y = r
         else:
-            x = spread(denominator)
+            x = spread(given["denominator"])
             y = n / x * per
         if statistic == "rate":
             x = x / years_of_data
@@ -270,7 +302,6 @@ def plot_funnel(
             label=f"{style.label} ({count})",
             zorder=3,
         )
-    wanted = {highlight} if isinstance(highlight, str) else set(highlight or ())
     if names is not None:
         # name the highlighted areas, then the furthest outliers beyond the 99.8% limits
         # (by distance in units of the 95% half-width), up to max_labels names in all
@@ -420,16 +451,36 @@ def plot_trend(
     ['Value (95% CI)', 'England']
     """
     pol = Polarity.parse(polarity)
+    if isinstance(periods, str) or not isinstance(periods, Sequence):
+        raise ScoringError(f"periods must be a list of period labels, got {periods!r:.80}")
     labels = [str(p) for p in periods]
     k = len(labels)
-    v = np.asarray(value, dtype=float).ravel()
+    v = _numbers(value, "value").ravel()
     if v.size != k:
         raise ScoringError(f"value has {v.size} entries but there are {k} periods")
-    lo = None if lower is None else np.broadcast_to(np.asarray(lower, dtype=float), (k,))
-    hi = None if upper is None else np.broadcast_to(np.asarray(upper, dtype=float), (k,))
-    bench = None if benchmark is None else np.broadcast_to(np.asarray(benchmark, float), (k,))
+
+    def per_period(given: Any, name: str, text: bool = False) -> Any:
+        if given is None:
+            return None
+        if not text:
+            array = _numbers(given, name)
+        else:
+            try:
+                array = np.asarray(given, dtype=str)
+            except ValueError:  # ragged lists of text
+                raise ScoringError(
+                    f"{name} must be one value per period, got {given!r:.80}"
+                ) from None
+        if array.ndim > 1 or array.size not in (1, k):
+            raise ScoringError(
+                f"{name} has shape {array.shape}: give one value or one per period ({k})"
+            )
+        return np.broadcast_to(array.ravel(), (k,))
+
+    lo, hi = per_period(lower, "lower"), per_period(upper, "upper")
+    bench = per_period(benchmark, "benchmark")
     if significance is not None:
-        sig = np.broadcast_to(np.asarray(significance, dtype=str), (k,))
+        sig = per_period(significance, "significance", text=True)
     elif bench is not None and lo is not None and hi is not None:
         sig = np.asarray(compare(v, bench, polarity=pol, lower=lo, upper=hi))
     else:

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, as_float_array
 from outcomes.errors import InputError
 from outcomes.periods import Period
 from outcomes.plot._base import figure, mpl, save_figure
@@ -186,7 +186,16 @@ def _choose(labels: list[str], codes: list[str], names: Sequence[str], org: obje
     """Row indexes of the organisations asked for (all of them when ``org`` is None)."""
     if org is None:
         return list(range(len(codes)))
-    wanted = [org] if isinstance(org, str | int) else list(org)  # type: ignore[call-overload]
+    if isinstance(org, str | int):
+        wanted: list[object] = [org]
+    elif isinstance(org, Sequence) and not isinstance(org, bytes):
+        wanted = list(org)
+    else:
+        raise InputError(
+            f"org must be a code, a name, a row number or a list of them, got {org!r:.60}"
+        )
+    if not wanted:
+        raise InputError("org must name at least one organisation, got an empty list")
     rows = []
     for one in wanted:
         if isinstance(one, int) and not isinstance(one, bool) and 0 <= one < len(codes):
@@ -214,6 +223,18 @@ def _per_row(value: Any, n_rows: int, n_periods: int, name: str) -> FloatArray |
             f"{name} has shape {array.shape}; expected ({n_rows}, {n_periods}) "
             "(organisations, periods)"
         ) from None
+
+
+#: Largest magnitude a chart can draw (matplotlib's axis arithmetic overflows near 1e308).
+_LARGEST_DRAWN = 1e300
+
+
+def _drawable(value: Any, name: str) -> FloatArray:
+    """Finite numbers a chart can draw, as floats; anything else an InputError naming ``name``."""
+    array = as_float_array(value, name, error=InputError)
+    if (np.abs(array) > _LARGEST_DRAWN).any():
+        raise InputError(f"{name} holds numbers too large to draw, e.g. {np.max(np.abs(array))!r}")
+    return array
 
 
 def _rows(
@@ -263,17 +284,31 @@ def _rows(
 
     params = trajectory.rule.parameters
     bound_values = bounds if bounds is not None else params.get("bounds")
-    bound_array = None if bound_values is None else np.asarray(bound_values, dtype=np.float64)
+    bound_array = None if bound_values is None else _drawable(bound_values, "bounds")
+    if bound_array is not None and not (
+        bound_array.ndim == 1 or (bound_array.ndim == 2 and bound_array.shape[0] == count)
+    ):
+        raise InputError(
+            f"bounds has shape {bound_array.shape}; give one list of bounds, or one per "
+            f"organisation ({count})"
+        )
     national_value = national if national is not None else params.get("national")
     # a planning objective's target is a national *objective*, not England's value
     national_label = (
         "national objective" if national is None and "objective" in params else "England"
     )
-    national_array = (
-        None
-        if national_value is None
-        else np.broadcast_to(np.asarray(national_value, dtype=np.float64), base.shape)
-    )
+    national_array = None
+    if national_value is not None:
+        national_given = _drawable(national_value, "national")
+        try:
+            national_array = np.broadcast_to(national_given, base.shape)
+        except ValueError:
+            raise InputError(
+                f"national has shape {national_given.shape}; give one value or one per "
+                f"organisation ({count})"
+            ) from None
+    for name, drawn in (("baseline", base), ("targets", flat)):
+        _drawable(drawn, name)
 
     out = []
     for i in chosen:
@@ -518,6 +553,11 @@ def _figure(width: float, height: float) -> Any:
     return figure(width, height)
 
 
+def _check_title(title: object) -> None:
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"title must be text, got {title!r:.60}")
+
+
 def _panel_title(ax: Any, text: str, width: int) -> None:
     ax.set_title(_wrap(text, width), fontsize=8.5, loc="left")
 
@@ -604,6 +644,7 @@ def plot_trajectory(
     >>> len(plot_trajectory(t, score=s, org="99B").axes)
     1
     """
+    _check_title(title)
     rows = _rows(trajectory, score, org, national, bounds)
     heading = title if title is not None else (trajectory.measure or trajectory.rule.name)
     label = axis_label(trajectory)
@@ -723,6 +764,7 @@ def plot_plan(
     >>> len([ax for ax in fig.axes if ax.get_visible()])   # 3 measures x 2 organisations
     6
     """
+    _check_title(title)
     trajectories, score_map, nationals, note = _plan_parts(targets_or_mapping, scores)
     rows_by_key = {
         key: _rows(t, score_map.get(key), org, nationals.get(key), None)

@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from outcomes._arrays import as_float_array
 from outcomes.errors import ScoringError
 from outcomes.plot._base import figure, save_figure
 from outcomes.polarity import Polarity
 from outcomes.realism import achievability, changes, forecast
 from outcomes.realism.plans import _percent
-from outcomes.stats.changes import Kind, _posteriors, _sampling_sd
+from outcomes.stats.changes import Kind, _horizon, _posteriors, _sampling_sd
 
 __all__ = ["plot_changes", "plot_fan"]
 
@@ -111,6 +112,8 @@ def plot_changes(
     >>> ax.get_xlabel()
     'change over 1 year (%);  ← better (lower is better)'
     """
+    if measure is not None and not isinstance(measure, str):
+        raise ScoringError(f"measure must be text, got {measure!r:.80}")
     a = achievability(
         planned_change,
         history,
@@ -184,6 +187,14 @@ def plot_changes(
     if path is not None:
         save_figure(ax.figure, path)
     return ax
+
+
+def _target(value: Any, horizon: int) -> float:
+    """One target (NaN: none at this horizon)."""
+    target = as_float_array(value, f"target at horizon {horizon}", error=ScoringError, finite=False)
+    if target.ndim:
+        raise ScoringError(f"target at horizon {horizon} must be one number, got {value!r:.80}")
+    return float(target)
 
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -275,23 +286,37 @@ def plot_fan(
     ['+1', '+2']
     """
     pol = Polarity.parse(polarity)
-    values = np.asarray(history, dtype=np.float64)
+    values = as_float_array(history, "history", error=ScoringError, finite=False)
     if isinstance(targets, Mapping):
-        wanted = {int(h): float(v) for h, v in targets.items()}
+        pairs = [(_horizon(h, "a target's horizon"), v) for h, v in targets.items()]
+    elif isinstance(targets, Sequence) and not isinstance(targets, str):
+        pairs = list(enumerate(targets, start=1))
     else:
-        wanted = {i + 1: float(v) for i, v in enumerate(targets)}
+        raise ScoringError(
+            f"targets must map horizons to targets ({{2: 140.0}}) or list them, got {targets!r:.80}"
+        )
+    wanted = {h: _target(v, h) for h, v in pairs}
     if not wanted:
         raise ScoringError("targets must not be empty")
+    for name, labels_ in (("areas", areas), ("periods", periods), ("future", future)):
+        if labels_ is not None and (isinstance(labels_, str) or not isinstance(labels_, Sequence)):
+            raise ScoringError(f"{name} must be a list of labels, got {labels_!r:.80}")
+    if measure is not None and not isinstance(measure, str):
+        raise ScoringError(f"measure must be text, got {measure!r:.80}")
     horizons = tuple(range(1, max(wanted) + 1))
     f = forecast(
         values, horizons=horizons, kind=kind, lower=lower, upper=upper, confidence=confidence
     )
+    if areas is not None and len(areas) != values.shape[0]:
+        raise ScoringError(f"areas has {len(areas)} labels, history has {values.shape[0]} areas")
     if isinstance(area, str):
         if areas is None or area not in areas:
             raise ScoringError(f"area {area!r} is not in areas")
         row = list(areas).index(area)
-    else:
+    elif isinstance(area, int | np.integer) and not isinstance(area, bool):
         row = int(area)
+    else:
+        raise ScoringError(f"area must be a row number or a code in areas, got {area!r:.80}")
     if not 0 <= row < values.shape[0]:
         raise ScoringError(f"area index {row} is outside 0..{values.shape[0] - 1}")
     if f.note[row] != "OK":

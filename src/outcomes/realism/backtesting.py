@@ -32,6 +32,8 @@ class Backtest(BaseModel):
     ``brier`` and ``brier_base``: mean over every forecast (area, origin, horizon).
     ``skill = 1 - brier / brier_base`` (above 0: better than the base rate); ``NaN`` with the
     ``note`` ``BASE_RATE_PERFECT`` when the base rate scored 0.
+    ``brier_by_horizon``/``base_by_horizon``: per horizon; ``NaN`` beside ``n_by_horizon == 0``
+    for a horizon that no origin could test.
     ``by_origin_*``: one row per (origin, horizon); ``origin`` is the index of the last period
     used. Reliability table: forecasts grouped by predicted probability in tenths
     (``0-10%`` ... ``90-100%``), with the mean predicted probability and the observed share
@@ -121,9 +123,14 @@ class Backtest(BaseModel):
         return "\n".join(rows)
 
     def __str__(self) -> str:
+        skill = (
+            f"skill {self.skill:+.1%}"
+            if np.isfinite(self.skill)
+            else "no skill score: the base rate was never wrong"
+        )
         lines = [
             f"Brier score {self.brier:.4f} vs base rate {self.brier_base:.4f} "
-            f"(skill {self.skill:+.1%}) over {self.n} forecasts",
+            f"({skill}) over {self.n} forecasts",
         ]
         for h, b, base, n in zip(
             self.horizons,
@@ -132,6 +139,9 @@ class Backtest(BaseModel):
             self.n_by_horizon,
             strict=True,
         ):
+            if n == 0:
+                lines.append(f"  horizon {h}: no forecast could be tested")
+                continue
             lines.append(f"  horizon {h}: {b:.4f} vs {base:.4f} ({int(n)} forecasts)")
         return "\n".join(lines) + "\n" + self.reliability_table()
 
@@ -206,6 +216,8 @@ def backtest(
     pol, sign = _sign(polarity)
     if isinstance(horizons, int | np.integer):
         horizons = (int(horizons),)
+    if not isinstance(horizons, Sequence) or isinstance(horizons, str):
+        raise ScoringError(f"horizons must be whole numbers of periods, got {horizons!r}")
     hs = tuple(sorted({_horizon(h, "horizons") for h in horizons}))
     if not hs:
         raise ScoringError("horizons must not be empty")
@@ -291,9 +303,18 @@ def backtest(
     area, org, hor, prob, base, met = (np.concatenate(c) for c in zip(*parts, strict=True))
     brier = float(np.mean((prob - met) ** 2))
     brier_base = float(np.mean((base - met) ** 2))
-    by_h = np.array([np.mean((prob - met)[hor == h] ** 2) for h in hs])
-    base_h = np.array([np.mean((base - met)[hor == h] ** 2) for h in hs])
     n_h = np.array([float(np.sum(hor == h)) for h in hs])
+    # a horizon no origin could test (too few periods after min_periods) has no score: NaN
+    # beside n_by_horizon == 0, as the reliability table's empty groups
+    by_h, base_h = (
+        np.array(
+            [
+                np.mean((x - met)[hor == h] ** 2) if m else math.nan
+                for h, m in zip(hs, n_h, strict=True)
+            ]
+        )
+        for x in (prob, base)
+    )
     edges = np.linspace(0.0, 1.0, 11)
     which = np.clip(np.floor(prob * 10.0).astype(int), 0, 9)
     count = np.bincount(which, minlength=10).astype(np.float64)

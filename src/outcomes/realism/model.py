@@ -456,6 +456,8 @@ def forecast(
     k = _kind(kind)
     if isinstance(horizons, int | np.integer):
         horizons = (int(horizons),)
+    if not isinstance(horizons, Sequence) or isinstance(horizons, str):
+        raise ScoringError(f"horizons must be whole numbers of periods, got {horizons!r}")
     hs = tuple(_horizon(h, "horizons") for h in horizons)
     if not hs:
         raise ScoringError("horizons must not be empty")

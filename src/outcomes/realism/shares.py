@@ -86,15 +86,17 @@ class Achievability(BaseModel):
 
     def __str__(self) -> str:
         rows = []
-        for i, plan in enumerate(np.atleast_1d(self.planned_change)):
-            share = np.atleast_1d(self.share)[i]
+        shares, notes = np.ravel(self.share), np.ravel(self.note)
+        adjusted = None if self.share_adjusted is None else np.ravel(self.share_adjusted)
+        for i, plan in enumerate(np.ravel(self.planned_change)):
+            share = shares[i]
             text = f"planned {_pct(plan)} over {self.horizon} period(s): "
             if np.isnan(share):
-                rows.append(text + f"not computed ({np.atleast_1d(self.note)[i]})")
+                rows.append(text + f"not computed ({notes[i]})")
                 continue
             text += f"achieved by {share:.0%} of {self.n} area-periods"
-            if self.share_adjusted is not None:
-                text += f" ({np.atleast_1d(self.share_adjusted)[i]:.0%} after removing noise)"
+            if adjusted is not None:
+                text += f" ({adjusted[i]:.0%} after removing noise)"
             rows.append(text)
         return "\n".join(rows)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from outcomes._files import write_atomic
+from outcomes._files import output_path, write_atomic
 from outcomes._optional import require
 from outcomes._version import __version__
 from outcomes.errors import InputError, OutputError
@@ -53,6 +53,7 @@ from outcomes.workflow.run import PlanScores, PlanTargets
 
 __all__ = ["describe_rule", "render_report", "write_report"]
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _RAG_SYMBOLS = {"GREEN": "●", "AMBER": "◆", "RED": "✖", "GREY": "□"}
 
 
@@ -679,8 +680,12 @@ def render_report(
     >>> "a 7.5% fall a year, compounded, from the 2013/14 baseline to 2015/16" in html
     True
     """
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"title must be text, got {title!r:.60}")
     context = _context(scores, peers, title)
-    return str(_environment().get_template("report.html.j2").render(**context))
+    html = str(_environment().get_template("report.html.j2").render(**context))
+    # control characters (from a name in a file, say) are not allowed in HTML: U+FFFD instead
+    return _CONTROL.sub("\ufffd", html)
 
 
 def write_report(
@@ -702,7 +707,7 @@ def write_report(
     >>> write_report(run_plan("examples/illustrative-hwb.toml"), out).name
     'report.html'
     """
-    out = Path(path)
+    out = output_path(path)
     if out.suffix.lower() not in (".html", ".htm"):
         raise OutputError(f"{out}: the report is HTML; name it .html, got {out.suffix!r}")
     return write_atomic(

@@ -56,10 +56,20 @@ def _kind(kind: object) -> Kind:
     raise ScoringError(f"kind must be 'relative' or 'absolute', got {kind!r}")
 
 
+#: Most periods ahead a change or a forecast may look (a century of months).
+_MAX_HORIZON = 1200
+
+
 def _horizon(horizon: object, name: str = "horizon") -> int:
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
         raise ScoringError(f"{name} must be a whole number of periods >= 1, got {horizon!r}")
-    return int(horizon)
+    h = int(horizon)
+    if not 1 <= h <= _MAX_HORIZON:
+        shown = repr(h) if abs(h) < 10**20 else "a number of more than 20 digits"
+        raise ScoringError(
+            f"{name} must be a whole number of periods from 1 to {_MAX_HORIZON}, got {shown}"
+        )
+    return h
 
 
 def _sign(polarity: object) -> tuple[Polarity, int]:
@@ -412,7 +422,7 @@ def peer_rate(
     _, sign = _sign(polarity)
     try:
         q = float(percentile)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ScoringError(f"percentile must be a fraction in [0, 1], got {percentile!r}") from None
     if not 0.0 <= q <= 1.0:
         hint = f"; did you mean {q / 100:g}?" if 1.0 < q <= 100.0 else ""

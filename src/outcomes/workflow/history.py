@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, as_number
 from outcomes._files import csv_rows, read_text
 from outcomes.errors import InputError, OutcomesError
 from outcomes.io.fingertips import REQUIRED, FingertipsData, read_fingertips
@@ -217,6 +217,14 @@ def _number(text: str, column: str, line: int, source: str, problems: list[str])
 def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
     source = str(path)
     wanted = {c: c for c in HISTORY_COLUMNS}
+    if columns is not None and (
+        not isinstance(columns, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
+    ):
+        raise InputError(
+            f"columns must map history columns to the file's names, such as "
+            f"{{'area': 'Level', 'value': 'DSR'}}, got {columns!r:.60}"
+        )
     if columns:
         unknown = [k for k in columns if k not in HISTORY_COLUMNS]
         if unknown:
@@ -241,7 +249,7 @@ def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
     needed = [k for k in ("area", "period", "value") if k not in index]
     if needed:
         raise InputError(
-            f"{source}: not a history: missing column(s) "
+            f"{source}: line 1: not a history: missing column(s) "
             + ", ".join(
                 f"{wanted[k]!r}" + (f" (for {k})" if wanted[k] != k else "") for k in needed
             )
@@ -251,7 +259,7 @@ def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
         )
     if ("lower" in index) != ("upper" in index):
         have, lack = ("lower", "upper") if "lower" in index else ("upper", "lower")
-        raise InputError(f"{source}: column {wanted[have]!r} needs {wanted[lack]!r} too")
+        raise InputError(f"{source}: line 1: column {wanted[have]!r} needs {wanted[lack]!r} too")
     limits = "lower" in index
     out = _Long([], [], [], [] if limits else None, [] if limits else None, [], {})
     problems: list[str] = []
@@ -280,7 +288,7 @@ def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
         )
         raise InputError("\n".join(shown), tuple(problems))
     if not out.area:
-        raise InputError(f"{source}: the history file has no rows")
+        raise InputError(f"{source}: line 2: the history file has no rows after its header")
     return out
 
 
@@ -352,26 +360,36 @@ def _from_fingertips(
     return long, facts, confidence
 
 
-def _grid(long: _Long, source: str) -> tuple[list[str], list[Period], FloatArray, Any, Any]:
-    """Areas (sorted), consecutive periods, and the values and limits on that grid."""
-    labels = sorted(set(long.label))
+def _grid(
+    long: _Long, source: str
+) -> tuple[list[str], list[Period], FloatArray, Any, Any, npt.NDArray[np.int64]]:
+    """Areas (sorted), consecutive periods, the values and limits on that grid, and the file's
+    line of each cell (0 where none)."""
+    first_line: dict[str, int] = {}
+    for label, line in zip(long.label, long.line, strict=True):
+        first_line.setdefault(label, line)
+    labels = sorted(first_line)
     parsed: dict[str, Period] = {}
     bad = []
     for label in labels:
         try:
             parsed[label] = period(label)
         except OutcomesError:
-            bad.append(label)
+            bad.append(f"line {first_line[label]}: {label!r}")
     if bad:
         raise InputError(
             f"{source}: history periods must be years, quarters or months (e.g. 2014, "
-            f"2014/15, 2014/15 Q1, Apr 2014); got {', '.join(repr(b) for b in bad[:8])}"
+            f"2014/15, 2014/15 Q1, Apr 2014); got {', '.join(bad[:8])}"
         )
-    kinds = sorted({type(p).__name__ for p in parsed.values()})
-    if len(kinds) > 1:
+    by_kind: dict[str, str] = {}
+    for label in sorted(parsed, key=lambda lab: first_line[lab]):
+        by_kind.setdefault(type(parsed[label]).__name__, label)
+    if len(by_kind) > 1:
         raise InputError(
-            f"{source}: history periods must be of one kind, got {', '.join(kinds)} "
-            f"({', '.join(labels[:8])})"
+            f"{source}: history periods must be of one kind, got "
+            + ", ".join(
+                f"{kind} ({label!r}, line {first_line[label]})" for kind, label in by_kind.items()
+            )
         )
     first, last = min(parsed.values()), max(parsed.values())
     periods = [first]
@@ -404,11 +422,17 @@ def _grid(long: _Long, source: str) -> tuple[list[str], list[Period], FloatArray
     values = grid(long.value)
     lower = grid(long.lower) if long.lower is not None else None
     upper = grid(long.upper) if long.upper is not None else None
-    return areas, periods, values, lower, upper
+    lines = np.zeros((len(areas), len(periods)), dtype=np.int64)
+    lines[ii, jj] = long.line
+    return areas, periods, values, lower, upper, lines
 
 
 def _limits(
-    values: FloatArray, lower: FloatArray | None, upper: FloatArray | None, source: str
+    values: FloatArray,
+    lower: FloatArray | None,
+    upper: FloatArray | None,
+    source: str,
+    lines: npt.NDArray[np.int64],
 ) -> tuple[FloatArray | None, FloatArray | None, str]:
     """Limits kept only when every value has both; limits that do not surround it raise."""
     if lower is None or upper is None:
@@ -432,8 +456,8 @@ def _limits(
         i, j = (int(k) for k in np.argwhere(bad)[0])
         raise InputError(
             f"{source}: confidence limits must surround the value; {int(bad.sum())} do not, "
-            f"e.g. row {i + 1}, period {j + 1}: lower {lower[i, j]!r}, value {values[i, j]!r}, "
-            f"upper {upper[i, j]!r}"
+            f"e.g. line {int(lines[i, j])}: lower {float(lower[i, j])!r}, value "
+            f"{float(values[i, j])!r}, upper {float(upper[i, j])!r}"
         )
     return np.where(present, lower, np.nan), np.where(present, upper, np.nan), ""
 
@@ -510,7 +534,17 @@ def select_history(
     """
     given: dict[str, Any] = {"indicator": indicator, "area_type": area_type, "sex": sex, "age": age}
     facts: dict[str, Any] = {}
-    level = 0.95 if confidence is None else float(confidence)
+    level = 0.95
+    if confidence is not None:
+        level = as_number(confidence, "confidence", error=InputError, above=0.0, maximum=1.0)
+    if areas is not None and (
+        isinstance(areas, str)
+        or not isinstance(areas, Sequence)
+        or not all(isinstance(a, str) for a in areas)
+    ):
+        raise InputError(f"areas must be a list of area codes, got {areas!r}")
+    if area_word is not None and not isinstance(area_word, str):
+        raise InputError(f"area_word must be text such as 'CCG', got {area_word!r}")
     if isinstance(data, FingertipsData) or _is_fingertips(data):
         if columns:
             raise InputError(
@@ -532,7 +566,7 @@ def select_history(
         long = _read_long(data, columns)
     if not 0.0 < level < 1.0:
         raise InputError(f"confidence must be a fraction in (0, 1), got {confidence!r}")
-    codes, periods, values, lower, upper = _grid(long, source)
+    codes, periods, values, lower, upper, lines = _grid(long, source)
     if areas is not None:
         listed = [str(a) for a in areas]
         unknown = [a for a in listed if a not in codes]
@@ -545,12 +579,14 @@ def select_history(
             raise InputError("areas must list at least one area code")
         rows = [codes.index(a) for a in dict.fromkeys(listed)]
         codes = [codes[i] for i in rows]
-        values = values[rows]
+        values, lines = values[rows], lines[rows]
         lower = lower[rows] if lower is not None else None
         upper = upper[rows] if upper is not None else None
     if np.isnan(values).all():
-        raise InputError(f"{source}: every selected value is missing")
-    lower, upper, limits = _limits(values, lower, upper, source)
+        read = lines[lines > 0]
+        where = f"lines {read.min()}-{read.max()}: " if read.size else ""
+        raise InputError(f"{source}: {where}every selected value is missing")
+    lower, upper, limits = _limits(values, lower, upper, source, lines)
     return HistorySet(
         values=values,
         areas=tuple(codes),
