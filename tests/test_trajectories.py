@@ -337,3 +337,19 @@ def test_other_bad_input() -> None:
         )
     with pytest.raises(TrajectoryError, match="worse than the baseline"):
         to_target(10.0, 12.0, polarity="lower", start="2013/14", end="2015/16")
+
+
+def test_geometric_path_from_a_tiny_baseline_stays_finite() -> None:
+    """The ratio target/baseline overflows a float: the rows that need it take the same path in
+    logarithms; the others keep the direct formula (the fast, common case)."""
+    t = outcomes.to_target(
+        np.array([5e-324, 1000.0]),
+        np.array([1e300, 2000.0]),
+        start="2013/14",
+        end="2018/19",
+        profile="geometric",
+    )
+    assert np.isfinite(t.values).all()
+    assert t.values[0, -1] == 1e300 and t.values[1, -1] == 2000.0
+    assert np.all(np.diff(np.log(t.values[0])) > 0)
+    np.testing.assert_allclose(t.values[1], 1000.0 * 2.0 ** (np.arange(1, 6) / 5), rtol=1e-12)

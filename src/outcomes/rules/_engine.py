@@ -265,9 +265,12 @@ def path(
             )
         with np.errstate(over="ignore", invalid="ignore"):
             values = bb * (tt / bb) ** x
-            # a ratio too large for a float (a tiny baseline): the same path in logarithms
-            logs = np.exp(np.log(bb) * (1.0 - x) + np.log(tt) * x)
-        values = np.where(np.isfinite(values), values, logs)
+            overflow = ~np.isfinite(values)
+            if overflow.any():
+                # a ratio too large for a float (a tiny baseline): the same path in logarithms,
+                # computed only for the rows that need it (the common case pays one check)
+                logs = np.exp(np.log(bb) * (1.0 - x) + np.log(tt) * x)
+                values = np.where(overflow, logs, values)
     else:
         if isinstance(profile, str):
             s = cumulative_share(profile, x)
