@@ -508,3 +508,21 @@ def test_tidy_and_concat_never_leave_object_columns(periods: list[str], numbers:
     order = [c for c in both["period"].cat.categories if c]
     starts = [outcomes.periods.period(c).start for c in order]
     assert starts == sorted(starts)
+
+
+def test_label_arguments_of_the_wrong_type_are_refused() -> None:
+    """Found by the long fuzz profile: a bool as forecast periods (was a TypeError from len)
+    and a dict as a premium's organisation (was pandas' "unhashable type")."""
+    from outcomes.realism import forecast
+
+    f = forecast([[10.0, 11, 12], [20, 21, 23], [30, 29, 31]], horizons=(1, 2))
+    with pytest.raises(InputError, match="periods must be a list of labels"):
+        f.to_frame(periods=False)  # type: ignore[arg-type]
+    assert f.to_frame(periods=[2018, 2019])["period"].tolist()[:2] == ["2018", "2019"]
+    premium = outcomes.quality_premium(
+        "quality-premium-2014-15", population=250_000, achieved={"pyll": True}
+    )
+    with pytest.raises(InputError, match="organisation must be text"):
+        premium.to_frame(organisation={"a": 1})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="organisation_name must be text"):
+        premium.to_frame(organisation="99Z", organisation_name=3)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from outcomes._optional import require_pandas
-from outcomes.frames._tidy import identity, organisation_labels, tidy
+from outcomes.frames._tidy import _text, identity, organisation_labels, tidy
 
 if TYPE_CHECKING:
     from outcomes.incentives import BCFPaymentResult, PremiumResult, QOFPaymentResult
@@ -68,8 +68,8 @@ def premium_frame(
     assessed = pd.array([m.assessed for m in measures] + [None, None], dtype="boolean")
     frame = tidy(
         {
-            "organisation": [organisation or ""] * rows,
-            "organisation_name": [organisation_name or ""] * rows,
+            "organisation": [_text(organisation, "organisation")] * rows,
+            "organisation_name": [_text(organisation_name, "organisation_name")] * rows,
             **identity(rows, period=str(scheme.performance_year), unit="gbp"),
             "kind": ["measure"] * len(measures) + ["reduction", "gateway"],
             "weight": [m.weight for m in measures] + [nan, nan],

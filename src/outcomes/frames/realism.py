@@ -207,9 +207,13 @@ def forecast_frame(
     mean = np.asarray(result.mean, dtype=float)
     areas, horizons = mean.shape
     codes, names = organisation_labels(areas, organisations, organisation_names)
-    if periods is not None and len(periods) != horizons:
-        raise InputError(f"periods has {len(periods)} label(s) for {horizons} horizon(s)")
-    labels = [str(p) for p in periods] if periods is not None else [""] * horizons
+    labels = (
+        [""] * horizons
+        if periods is None
+        else [str(p) for p in _labels(periods, "periods", codes=True)]
+    )
+    if len(labels) != horizons:
+        raise InputError(f"periods has {len(labels)} label(s) for {horizons} horizon(s)")
     rows = areas * horizons
     return tidy(
         {
