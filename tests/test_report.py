@@ -27,6 +27,7 @@ from outcomes.cli import main
 from outcomes.errors import InputError, OutputError
 from outcomes.report import describe_rule, render_report, write_report
 from outcomes.rules import composite, get, names, peer_achieved, reach_objective
+from outcomes.units import format_value
 from outcomes.workflow import PeerSet, PlanScores, parse_plan, select_peers
 
 ROOT = Path(__file__).parent.parent
@@ -409,3 +410,18 @@ def test_write_report_refuses_what_is_not_a_file_name(ccg_scores) -> None:  # ty
     """Regression found by tests/test_fuzz.py: a number as the path was a bare TypeError."""
     with pytest.raises(OutputError, match="must be a file name"):
         write_report(ccg_scores, 0.0)  # type: ignore[arg-type]
+
+
+def test_confidence_limits_are_shown_to_the_targets_precision() -> None:
+    """Limits computed from counts were printed to ten figures ("71.78889011 to 73.39477477");
+    they are shown as Fingertips shows them, to the measure's precision, rounded half-up, and the
+    page says so."""
+    trust = EXAMPLES / "illustrative-trust-2025-26.toml"
+    scores = score_plan(trust, EXAMPLES / "illustrative-trust-2025-26-actuals.csv")
+    score = scores.scores["ae-4-hour"]
+    assert score.lower is not None and score.upper is not None
+    low, high = float(np.ravel(score.lower)[0]), float(np.ravel(score.upper)[0])
+    text = _parse(render_report(scores)).text
+    assert f"{format_value(low, None, 1)} to {format_value(high, None, 1)}" in text
+    assert not re.search(r"\d+\.\d{3,} to \d", text)  # no limit beyond the published precision
+    assert "confidence limits shown to the same precision" in text

@@ -244,3 +244,19 @@ def test_atomic_writes_check_their_arguments(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="refusing to overwrite an input"):
         write_atomic(out, "x", inputs=str(out))  # one input given as a name
     assert out.read_text() == "input"
+
+
+def test_printed_scores_show_targets_to_their_published_precision() -> None:
+    """A target of 74.0% printed as "74" in the console table (six significant figures); it is
+    printed as published, to the measure's precision, as the plan's own table prints it."""
+    from outcomes import score_plan
+
+    scores = score_plan(
+        EXAMPLES / "illustrative-trust-2025-26.toml",
+        EXAMPLES / "illustrative-trust-2025-26-actuals.csv",
+    )
+    rows = [line.split() for line in str(scores).splitlines()]
+    aug = next(r for r in rows if r[:4] == ["ae-4-hour", "X9T", "Aug", "2025"])
+    assert aug[4] == "74.0"
+    one = str(scores.scores["ae-4-hour"])
+    assert any(line.split()[3] == "74.0" for line in one.splitlines()[1:13] if "Aug" in line)

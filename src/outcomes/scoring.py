@@ -34,7 +34,7 @@ from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
 from outcomes.stats.intervals import confidence_level, rate_ci, wilson
 from outcomes.trajectory import Trajectory
-from outcomes.units import check_values, is_missing, unit, warn_fractions
+from outcomes.units import check_values, format_value, is_missing, unit, warn_fractions
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "parse_values", "score"]
 
@@ -56,6 +56,16 @@ class Verdict(enum.StrEnum):
     NOT_DISTINGUISHABLE = "NOT_DISTINGUISHABLE"
     NOT_AVAILABLE = "NOT_AVAILABLE"
     NO_INTERVAL = "NO_INTERVAL"
+
+
+def _target_text(value: float, ndigits: int | None) -> str:
+    """A target as printed in a console table: to its published precision (rounded half-up),
+    else to six significant figures.
+
+    >>> _target_text(74.0, 1), _target_text(1705.04, None)
+    ('74.0', '1705.04')
+    """
+    return format_value(value, None, ndigits) if ndigits is not None else f"{value:.6g}"
 
 
 class Score(BaseModel):
@@ -195,7 +205,7 @@ class Score(BaseModel):
             [
                 r["organisation"],
                 r["period"],
-                f"{r['target']:.6g}",
+                _target_text(r["target"], self.ndigits),
                 "missing" if r["actual"] is None else f"{r['actual']:.6g}",
                 "" if r["gap"] is None else f"{r['gap']:+.4g}",
                 r["rag"],

@@ -344,6 +344,12 @@ def _given(value: float) -> str:
     return f"{value:,.10g}"
 
 
+def _limit(value: float, ndigits: int | None) -> str:
+    """A confidence limit shown to the targets' precision (rounded half-up), as Fingertips shows
+    limits beside values; as given where the measure states no precision."""
+    return _given(value) if ndigits is None else format_value(value, None, ndigits)
+
+
 def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> list[_Group]:
     """One group per organisation: its baseline, then a cell per period."""
     nd = trajectory.ndigits
@@ -374,7 +380,7 @@ def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> l
         for j, p in enumerate(score.periods):
             interval = ""
             if lower is not None and upper is not None and np.isfinite(lower[j]):
-                interval = f"{_given(float(lower[j]))} to {_given(float(upper[j]))}"
+                interval = f"{_limit(float(lower[j]), nd)} to {_limit(float(upper[j]), nd)}"
             r = str(rag[j])
             group.cells.append(
                 _Cell(
@@ -543,6 +549,7 @@ def _measure(
     national_label = (
         "national objective" if objective and m.national is None else "England (national)"
     )
+    has_interval = score is not None and score.lower is not None
     return _Measure(
         key=key,
         anchor=anchor,
@@ -552,7 +559,8 @@ def _measure(
         rule_words=describe_rule(trajectory),
         rule_recorded=trajectory.rule.describe(),
         precision=f"targets published to {m.ndigits} decimal place{'s' if m.ndigits != 1 else ''}"
-        " (rounded half-up) and scored as published",
+        " (rounded half-up) and scored as published"
+        + ("; confidence limits shown to the same precision" if has_interval else ""),
         scoring=_scoring_words(score, trajectory.unit),
         national=national,
         national_label=national_label,
@@ -561,7 +569,7 @@ def _measure(
         start=str(trajectory.start),
         periods=[str(p) for p in (score.periods if score is not None else trajectory.periods)],
         groups=groups,
-        has_interval=score is not None and score.lower is not None,
+        has_interval=has_interval,
         interval_label=f"{score.confidence:.0%} interval"
         if score is not None and score.confidence
         else "interval",
