@@ -425,3 +425,5 @@ def test_confidence_limits_are_shown_to_the_targets_precision() -> None:
     assert f"{format_value(low, None, 1)} to {format_value(high, None, 1)}" in text
     assert not re.search(r"\d+\.\d{3,} to \d", text)  # no limit beyond the published precision
     assert "confidence limits shown to the same precision" in text
+    # an actual of 77 beside targets of one decimal place reads "77.0" (nothing rounded)
+    assert re.search(r"Jul 2025 77\.6 77\.0 75\.1 to 78\.7", text)

@@ -68,6 +68,20 @@ def _target_text(value: float, ndigits: int | None) -> str:
     return format_value(value, None, ndigits) if ndigits is not None else f"{value:.6g}"
 
 
+def _actual_text(value: float | None, ndigits: int | None) -> str:
+    """An actual as given (never rounded), padded to the targets' precision when that loses
+    nothing; ``missing`` for none.
+
+    >>> _actual_text(77.0, 1), _actual_text(77.04, 1), _actual_text(None, 1)
+    ('77.0', '77.04', 'missing')
+    """
+    if value is None:
+        return "missing"
+    if ndigits is not None and ndigits >= 0 and float(f"{value:.{ndigits}f}") == value:
+        return f"{value:.{ndigits}f}"
+    return f"{value:.10g}"
+
+
 class Score(BaseModel):
     """Per-period scores for one organisation or many (shape ``organisations + (periods,)``).
 
@@ -206,7 +220,7 @@ class Score(BaseModel):
                 r["organisation"],
                 r["period"],
                 _target_text(r["target"], self.ndigits),
-                "missing" if r["actual"] is None else f"{r['actual']:.6g}",
+                _actual_text(r["actual"], self.ndigits),
                 "" if r["gap"] is None else f"{r['gap']:+.4g}",
                 r["rag"],
                 r["verdict"],

@@ -339,8 +339,16 @@ def _number(value: float, ndigits: int | None) -> str:
     return "" if not np.isfinite(value) else format_value(value, None, ndigits)
 
 
-def _given(value: float) -> str:
-    """A value as given in the data (an actual, a baseline, a bound): no rounding."""
+def _given(value: float, ndigits: int | None = None) -> str:
+    """A value as given in the data (an actual, a baseline, a bound): never rounded, but padded
+    to the measure's precision when that loses nothing (77 is shown "77.0" beside targets of
+    one decimal place; 77.04 stays "77.04").
+
+    >>> _given(77.0, 1), _given(77.04, 1), _given(1234.5), _given(0.1 + 0.2, 1)
+    ('77.0', '77.04', '1,234.5', '0.3')
+    """
+    if ndigits is not None and ndigits >= 0 and float(f"{value:.{ndigits}f}") == value:
+        return f"{value:,.{ndigits}f}"
     return f"{value:,.10g}"
 
 
@@ -358,7 +366,7 @@ def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> l
     baseline = trajectory.baseline.reshape(-1)
     groups = []
     for i, label in enumerate(labels):
-        group = _Group(label, _given(float(baseline[i])), [])
+        group = _Group(label, _given(float(baseline[i]), nd), [])
         groups.append(group)
         if score is None:
             for j, p in enumerate(trajectory.periods):
@@ -386,7 +394,7 @@ def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> l
                 _Cell(
                     str(p),
                     _number(float(target[j]), nd),
-                    actual=_given(float(actual[j]))
+                    actual=_given(float(actual[j]), nd)
                     if np.isfinite(actual[j])
                     else "not yet available",
                     interval=interval,
@@ -452,7 +460,7 @@ def _positions(
             _Position(
                 label,
                 f"baseline ({trajectory.start})",
-                _given(base),
+                _given(base, trajectory.ndigits),
                 peer_position(base, values, bounds, pol),
             )
         )
@@ -461,7 +469,7 @@ def _positions(
             _Position(
                 label,
                 f"target ({trajectory.periods[-1]})",
-                _given(final),
+                _number(final, trajectory.ndigits),
                 peer_position(final, values, bounds, pol),
             )
         )
@@ -475,7 +483,7 @@ def _positions(
                     _Position(
                         label,
                         f"latest actual ({score.periods[j]})",
-                        _given(float(actual[j])),
+                        _given(float(actual[j]), trajectory.ndigits),
                         peer_position(float(actual[j]), values, bounds, pol),
                     )
                 )

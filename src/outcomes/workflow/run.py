@@ -23,7 +23,7 @@ from outcomes.polarity import Polarity
 from outcomes.realism import Realism
 from outcomes.rules import get
 from outcomes.rules.objectives import objective_provenance
-from outcomes.scoring import Score, _target_text, score
+from outcomes.scoring import Score, _actual_text, _target_text, score
 from outcomes.trajectory import Trajectory
 from outcomes.units import check_counts
 from outcomes.workflow.history import (
@@ -200,7 +200,7 @@ class PlanScores(Mapping[str, Score]):
                 r["organisation"],
                 r["period"],
                 _target_text(r["target"], s.ndigits),
-                "missing" if r["actual"] is None else f"{r['actual']:.6g}",
+                _actual_text(r["actual"], s.ndigits),
                 r["rag"],
                 r["verdict"],
             ]
