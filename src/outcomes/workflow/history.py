@@ -26,6 +26,7 @@ from outcomes.realism import Realism, trajectory_realism
 from outcomes.stats.changes import Kind
 from outcomes.trajectory import Trajectory
 from outcomes.units import is_missing
+from outcomes.workflow.peers import open_fields
 
 __all__ = ["HISTORY_COLUMNS", "HistorySet", "select_history"]
 
@@ -292,28 +293,6 @@ def _read_long(path: str | Path, columns: Mapping[str, str] | None) -> _Long:
     return out
 
 
-def _open_fields(chosen: FingertipsData, given: Mapping[str, object]) -> list[str]:
-    out = []
-    for column, name in (
-        ("indicator_id", "indicator"),
-        ("area_type", "area_type"),
-        ("sex", "sex"),
-        ("age", "age"),
-    ):
-        if given[name] is not None:
-            continue
-        found = chosen.distinct(column)
-        if column == "indicator_id":
-            found = tuple(str(int(float(v))) for v in found)
-        if len(found) > 1:
-            shown = "; ".join(found[:8]) + (" ..." if len(found) > 8 else "")
-            out.append(
-                f"{name} is open and the file has {len(found)} values ({shown}); choose one "
-                f"with {name}=... ({_FLAGS[name]})"
-            )
-    return out
-
-
 def _from_fingertips(
     data: FingertipsData, given: dict[str, Any]
 ) -> tuple[_Long, dict[str, Any], float]:
@@ -323,9 +302,9 @@ def _from_fingertips(
         sex=given["sex"],
         age=given["age"],
     )
-    open_fields = _open_fields(chosen, given)
-    if open_fields:
-        raise InputError(f"{data.path}: the history is not one series: " + "; ".join(open_fields))
+    still_open = open_fields(chosen, given, _FLAGS)
+    if still_open:
+        raise InputError(f"{data.path}: the history is not one series: " + "; ".join(still_open))
     if len(chosen) == 0:
         raise InputError(
             f"{data.path}: no rows for "

@@ -4,6 +4,7 @@ period, one area type, one sex, one age), never pooled, and it carries where it 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,13 +89,38 @@ class PeerSet:
         return cls(array, (), None, None, None, None, None, source)
 
 
+#: The fields a selection from a Fingertips export may leave open: (column, argument name).
 _FIELDS = (
-    ("indicator_id", "indicator", "--peers-indicator"),
-    ("time_period", "period", "--peers-period"),
-    ("area_type", "area_type", "--peers-area-type"),
-    ("sex", "sex", "--peers-sex"),
-    ("age", "age", "--peers-age"),
+    ("indicator_id", "indicator"),
+    ("time_period", "period"),
+    ("area_type", "area_type"),
+    ("sex", "sex"),
+    ("age", "age"),
 )
+_PEERS_FLAGS = {name: "--peers-" + name.replace("_", "-") for _, name in _FIELDS}
+
+
+def open_fields(
+    chosen: FingertipsData, given: Mapping[str, object], flags: Mapping[str, str]
+) -> list[str]:
+    """What a selection left open that the rows still hold more than one value of: one
+    sentence per field in ``flags`` (argument name -> the CLI flag that chooses it), so nothing
+    is pooled by accident.
+    """
+    out = []
+    for column, name in _FIELDS:
+        if name not in flags or given.get(name) is not None:
+            continue
+        found = chosen.distinct(column)
+        if column == "indicator_id":
+            found = tuple(str(int(float(v))) for v in found)
+        if len(found) > 1:
+            shown = "; ".join(found[:8]) + (" ..." if len(found) > 8 else "")
+            out.append(
+                f"{name} is open and the file has {len(found)} values ({shown}); choose one "
+                f"with {name}=... ({flags[name]})"
+            )
+    return out
 
 
 def select_peers(
@@ -144,21 +170,9 @@ def select_peers(
         "sex": sex,
         "age": age,
     }
-    open_fields = []
-    for column, name, flag in _FIELDS:
-        if given[name] is not None:
-            continue
-        found = chosen.distinct(column)
-        if column == "indicator_id":
-            found = tuple(str(int(float(v))) for v in found)
-        if len(found) > 1:
-            shown = "; ".join(found[:8]) + (" ..." if len(found) > 8 else "")
-            open_fields.append(
-                f"{name} is open and the file has {len(found)} values ({shown}); choose one "
-                f"with {name}=... ({flag})"
-            )
-    if open_fields:
-        raise InputError(f"{data.path}: the peers are not one set: " + "; ".join(open_fields))
+    still_open = open_fields(chosen, given, _PEERS_FLAGS)
+    if still_open:
+        raise InputError(f"{data.path}: the peers are not one set: " + "; ".join(still_open))
     if len(chosen) == 0:
         raise InputError(
             f"{data.path}: no rows for "
