@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -503,6 +504,39 @@ def _finish(
     ]
 
 
+def _count_result(
+    x: FloatArray,
+    n: FloatArray,
+    code: npt.NDArray[np.uint8],
+    scale: float,
+    levels: tuple[float, ...],
+    limits_at: Callable[[FloatArray, FloatArray, float], tuple[object, object]],
+    method: str,
+) -> RateResult:
+    """A rate or proportion ``x / n * scale`` with ``limits_at(x, n, level)`` at every level;
+    values with a note (missing, zero denominator) are computed on placeholders and then
+    blanked, so one vectorised pass serves every area."""
+    xs = np.where(code == 0, x, 0.0)
+    ns = np.where(code == 0, n, 1.0)
+    limits = []
+    for c in levels:
+        lo, hi = limits_at(xs, ns, c)
+        limits.append((np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)))
+    value, limits = _finish(code, xs * scale / ns, limits)
+    return RateResult(
+        value=value,
+        lower=limits[0][0],
+        upper=limits[0][1],
+        note=_note_text(code),
+        confidence=levels,
+        intervals=_interval_map(levels, limits),
+        per=scale,
+        method=method,
+        total_count=np.array(x, dtype=np.float64),
+        total_population=np.array(n, dtype=np.float64),
+    )
+
+
 @_quiet
 def crude_rate(
     count: npt.ArrayLike,
@@ -552,25 +586,15 @@ def crude_rate(
     levels = _levels(confidence)
     scale = _per(per)
     x, n, code = _count_denominator(count, denominator)
-    xs = np.where(code == 0, x, 0.0)
-    ns = np.where(code == 0, n, 1.0)
-    value = xs * scale / ns
-    limits = []
-    for c in levels:  # exact below 10 events, Byar from 10: the scoring default
-        lo, hi = rate_ci(xs, ns, per=scale, method="auto", confidence=c)
-        limits.append((np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)))
-    value, limits = _finish(code, value, limits)
-    return RateResult(
-        value=value,
-        lower=limits[0][0],
-        upper=limits[0][1],
-        note=_note_text(code),
-        confidence=levels,
-        intervals=_interval_map(levels, limits),
-        per=scale,
-        method="exact Poisson below 10 events, Byar from 10",
-        total_count=np.array(x, dtype=np.float64),
-        total_population=np.array(n, dtype=np.float64),
+    # exact below 10 events, Byar from 10: the scoring default
+    return _count_result(
+        x,
+        n,
+        code,
+        scale,
+        levels,
+        lambda xs, ns, c: rate_ci(xs, ns, per=scale, method="auto", confidence=c),
+        "exact Poisson below 10 events, Byar from 10",
     )
 
 
@@ -627,23 +651,9 @@ def proportion(
             f"count must be <= denominator for a proportion, got {float(x[where])!r} > "
             f"{float(n[where])!r} at index {where}"
         )
-    xs = np.where(code == 0, x, 0.0)
-    ns = np.where(code == 0, n, 1.0)
-    value = xs * scale / ns
-    limits = []
-    for c in levels:
+
+    def limits(xs: FloatArray, ns: FloatArray, c: float) -> tuple[object, object]:
         lo, hi = wilson(xs, ns, c)
-        limits.append((np.asarray(lo) * scale, np.asarray(hi) * scale))
-    value, limits = _finish(code, value, limits)
-    return RateResult(
-        value=value,
-        lower=limits[0][0],
-        upper=limits[0][1],
-        note=_note_text(code),
-        confidence=levels,
-        intervals=_interval_map(levels, limits),
-        per=scale,
-        method="Wilson",
-        total_count=np.array(x, dtype=np.float64),
-        total_population=np.array(n, dtype=np.float64),
-    )
+        return np.asarray(lo) * scale, np.asarray(hi) * scale
+
+    return _count_result(x, n, code, scale, levels, limits, "Wilson")
