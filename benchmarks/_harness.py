@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 
-def median_time(func: Callable[[], object], repeat: int = 3) -> float:
+def median_time(func: Callable[[], object], repeat: int = 5) -> float:
     """Median wall time of ``repeat`` calls, in seconds (garbage collected before each)."""
     times = []
     for _ in range(repeat):

@@ -14,25 +14,18 @@ Run: ``python benchmarks/bench_benchmark.py``. Never timed assertions: this prin
 from __future__ import annotations
 
 import platform
-import statistics
+import sys
 import time
-from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import median_time
 
 from outcomes.benchmark import compare, funnel_significance, recent_trend
 
 N = 1_000_000
-REPEAT = 5
-
-
-def median_time(func: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def report(name: str, ours: float, base: float, goal: str) -> None:

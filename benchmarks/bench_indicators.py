@@ -14,11 +14,13 @@ Run: ``.venv/bin/python benchmarks/bench_indicators.py``.
 from __future__ import annotations
 
 import platform
-import statistics
-import time
-from collections.abc import Callable
+import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import median_time
 
 from outcomes import indicators as ind
 from outcomes.stats import z_value
@@ -27,15 +29,6 @@ AREAS = 1_000_000
 LE_AREAS = 100_000
 REPEAT = 5
 SUBSAMPLE = 2_000  # areas timed in PHStatsMethods (median of 3), scaled to AREAS
-
-
-def median_time(func: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def report(name: str, ours: float, base: float, goal: str) -> None:

@@ -13,24 +13,17 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import median_time
 
 import outcomes
 from outcomes.stats import assign_quantiles
 
 N = 1_000_000
-REPEAT = 5
-
-
-def median_time(func: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def report(name: str, ours: float, base: float, goal: str) -> None:

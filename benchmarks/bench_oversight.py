@@ -12,23 +12,14 @@ Never timed assertions: this prints figures.
 
 from __future__ import annotations
 
-import statistics
-import time
+import sys
 import warnings
-from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-REPEAT = 5
-
-
-def median_time(func: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import median_time
 
 
 def report(name: str, ours: float, base: float) -> None:

@@ -15,26 +15,19 @@ Run: ``python benchmarks/bench_realism.py``.
 from __future__ import annotations
 
 import platform
-import statistics
-import time
-from collections.abc import Callable
+import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import median_time
 from scipy.special import ndtr
 
 from outcomes.realism import probability
 from outcomes.realism.model import _fit, _predict
 
 AREAS, PERIODS, REPEAT = 10_000, 10, 5
-
-
-def median_time(func: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def report(name: str, ours: float, base: float, label: str) -> None:
