@@ -34,7 +34,14 @@ from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
 from outcomes.stats.intervals import confidence_level, rate_ci, wilson
 from outcomes.trajectory import Trajectory
-from outcomes.units import check_values, format_value, is_missing, unit, warn_fractions
+from outcomes.units import (
+    check_values,
+    format_given,
+    format_value,
+    is_missing,
+    unit,
+    warn_fractions,
+)
 
 __all__ = ["RAG", "Comparison", "Score", "Verdict", "compare_to_goal", "parse_values", "score"]
 
@@ -69,17 +76,8 @@ def _target_text(value: float, ndigits: int | None) -> str:
 
 
 def _actual_text(value: float | None, ndigits: int | None) -> str:
-    """An actual as given (never rounded), padded to the targets' precision when that loses
-    nothing; ``missing`` for none.
-
-    >>> _actual_text(77.0, 1), _actual_text(77.04, 1), _actual_text(None, 1)
-    ('77.0', '77.04', 'missing')
-    """
-    if value is None:
-        return "missing"
-    if ndigits is not None and ndigits >= 0 and float(f"{value:.{ndigits}f}") == value:
-        return f"{value:.{ndigits}f}"
-    return f"{value:.10g}"
+    """An actual as given (see :func:`outcomes.units.format_given`); ``missing`` for none."""
+    return "missing" if value is None else format_given(value, ndigits)
 
 
 class Score(BaseModel):

@@ -46,6 +46,7 @@ __all__ = [
     "check_values",
     "convert",
     "describe",
+    "format_given",
     "format_value",
     "is_missing",
     "quantity",
@@ -440,6 +441,19 @@ def format_value(value: float, unit_id: str | None = None, ndigits: int | None =
     if spec.kind in ("score", "proportion", "ratio"):
         return f"{number} ({spec.label})"
     return f"{number} {spec.label}"
+
+
+def format_given(value: float, ndigits: int | None = None) -> str:
+    """A value as given in the data (an actual, a baseline): never rounded, with thousands
+    separators, and padded to ``ndigits`` places when that loses nothing, so it reads beside
+    targets published to that precision (77 is ``"77.0"``; 77.04 stays ``"77.04"``).
+
+    >>> format_given(77.0, 1), format_given(77.04, 1), format_given(2051.9), format_given(0.1 + 0.2, 1)
+    ('77.0', '77.04', '2,051.9', '0.3')
+    """
+    if ndigits is not None and ndigits >= 0 and float(f"{value:.{ndigits}f}") == value:
+        return f"{value:,.{ndigits}f}"
+    return f"{value:,.10g}"
 
 
 def unit_expression(unit_id: str) -> str:

@@ -46,7 +46,7 @@ from outcomes.report.words import (
 from outcomes.rules.objectives import objective_provenance
 from outcomes.scoring import Score
 from outcomes.trajectory import Trajectory
-from outcomes.units import unit
+from outcomes.units import format_given, unit
 from outcomes.workflow.history import HistorySet
 from outcomes.workflow.peers import PeerSet
 from outcomes.workflow.run import PlanScores, PlanTargets
@@ -339,23 +339,10 @@ def _number(value: float, ndigits: int | None) -> str:
     return "" if not np.isfinite(value) else format_value(value, None, ndigits)
 
 
-def _given(value: float, ndigits: int | None = None) -> str:
-    """A value as given in the data (an actual, a baseline, a bound): never rounded, but padded
-    to the measure's precision when that loses nothing (77 is shown "77.0" beside targets of
-    one decimal place; 77.04 stays "77.04").
-
-    >>> _given(77.0, 1), _given(77.04, 1), _given(1234.5), _given(0.1 + 0.2, 1)
-    ('77.0', '77.04', '1,234.5', '0.3')
-    """
-    if ndigits is not None and ndigits >= 0 and float(f"{value:.{ndigits}f}") == value:
-        return f"{value:,.{ndigits}f}"
-    return f"{value:,.10g}"
-
-
 def _limit(value: float, ndigits: int | None) -> str:
     """A confidence limit shown to the targets' precision (rounded half-up), as Fingertips shows
     limits beside values; as given where the measure states no precision."""
-    return _given(value) if ndigits is None else format_value(value, None, ndigits)
+    return format_given(value) if ndigits is None else format_value(value, None, ndigits)
 
 
 def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> list[_Group]:
@@ -366,7 +353,7 @@ def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> l
     baseline = trajectory.baseline.reshape(-1)
     groups = []
     for i, label in enumerate(labels):
-        group = _Group(label, _given(float(baseline[i]), nd), [])
+        group = _Group(label, format_given(float(baseline[i]), nd), [])
         groups.append(group)
         if score is None:
             for j, p in enumerate(trajectory.periods):
@@ -394,7 +381,7 @@ def _groups(trajectory: Trajectory, score: Score | None, labels: list[str]) -> l
                 _Cell(
                     str(p),
                     _number(float(target[j]), nd),
-                    actual=_given(float(actual[j]), nd)
+                    actual=format_given(float(actual[j]), nd)
                     if np.isfinite(actual[j])
                     else "not yet available",
                     interval=interval,
@@ -460,7 +447,7 @@ def _positions(
             _Position(
                 label,
                 f"baseline ({trajectory.start})",
-                _given(base, trajectory.ndigits),
+                format_given(base, trajectory.ndigits),
                 peer_position(base, values, bounds, pol),
             )
         )
@@ -483,7 +470,7 @@ def _positions(
                     _Position(
                         label,
                         f"latest actual ({score.periods[j]})",
-                        _given(float(actual[j]), trajectory.ndigits),
+                        format_given(float(actual[j]), trajectory.ndigits),
                         peer_position(float(actual[j]), values, bounds, pol),
                     )
                 )
