@@ -268,6 +268,7 @@ CALLS = {
     st.integers(1, 12),
     st.data(),
 )
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's overflow is an untyped leak
 def test_fuzz_frames(name: str, rows: int, data: st.DataObject) -> None:
     cells = column_of(rows)
     df = pd.DataFrame(
@@ -353,3 +354,28 @@ def test_result_frames_refuse_odd_labels() -> None:
         result.to_frame(period=True)  # type: ignore[arg-type]
     with pytest.raises(UnitError, match="furlongs"):
         result.to_frame(unit="furlongs")
+
+
+def test_dsr_with_event_frequencies_too_large_for_a_float() -> None:
+    """Found by test_fuzz_frames: persons x frequency overflowed with numpy's warning and then
+    blamed the count ("count must be finite ... got inf"); now the error names both columns."""
+    df = pd.DataFrame(
+        {
+            "g": ["p", "p"],
+            "band": ["0-4", "5-9"],
+            "a": [1e200, 5.0],
+            "b": [1e200, 100.0],
+            "c": [1000.0, 1000.0],
+        }
+    )
+    with pytest.raises(ScoringError, match=r"a x b\*\*2 .* too large for a float at index 0"):
+        frames.dsr(
+            df,
+            by="g",
+            count="a",
+            population="c",
+            age="band",
+            event_frequency="b",
+            independent_events=False,
+            standard=[50, 50],
+        )

@@ -300,12 +300,23 @@ def dsr(
             raise ScoringError(f"{event_frequency} must give every row's event frequency")
         flat = codes * shape[1] + bands
         size = shape[0] * shape[1]
-        events = np.asarray(
-            np.bincount(flat, weights=freq * persons, minlength=size), dtype=np.float64
-        ).reshape(shape)
-        variance = np.asarray(
-            np.bincount(flat, weights=freq * freq * persons, minlength=size), dtype=np.float64
-        ).reshape(shape)
+        with np.errstate(over="ignore"):
+            weighted = freq * persons  # events
+            squared = freq * weighted  # their variance
+            sums = [np.bincount(flat, weights=w, minlength=size) for w in (weighted, squared)]
+        if not all(np.isfinite(total).all() for total in sums):
+            bad = np.flatnonzero(~np.isfinite(squared))
+            where = (
+                f"at index {df.index[bad[0]]!r}: {float(persons[bad[0]])!r} x "
+                f"{float(freq[bad[0]])!r}"
+                if bad.size
+                else "in their sum over a group and band"
+            )
+            raise ScoringError(
+                f"{count} x {event_frequency}**2 (the events' variance) is too large for a "
+                f"float {where}"
+            )
+        events, variance = (np.asarray(t, dtype=np.float64).reshape(shape) for t in sums)
         pop = np.full(shape, np.nan)
         pop.reshape(-1)[flat] = _numbers(df, population)
         method = "Dobson, with confidence adjusted for non-independent events"
