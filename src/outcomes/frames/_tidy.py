@@ -15,7 +15,7 @@ from outcomes._optional import require_pandas
 from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import period as parse_period
 
-__all__ = ["concat", "is_period_column", "organisation_labels", "tidy"]
+__all__ = ["concat", "flat", "is_period_column", "organisation_labels", "tidy"]
 
 #: The identity columns every result frame begins with (those that apply to it).
 IDENTITY = ("organisation", "organisation_name", "measure", "measure_name", "period", "unit")
@@ -123,6 +123,11 @@ def concat(frames: Sequence[Any]) -> Any:
         present = joined[c].cat.categories.tolist()
         joined[c] = joined[c].cat.set_categories(list(dict.fromkeys([*categories, *present])))
     return joined
+
+
+def flat(array: Any, shape: tuple[int, ...], dtype: Any = float) -> Any:
+    """``array`` broadcast to a result's ``shape`` and flattened: one element per row."""
+    return np.broadcast_to(np.asarray(array, dtype=dtype), shape).reshape(-1)
 
 
 def _labels(values: object, name: str, *, codes: bool = False) -> list[Any]:

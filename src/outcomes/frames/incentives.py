@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from outcomes._optional import require_pandas
-from outcomes.frames._tidy import _text, identity, organisation_labels, tidy
+from outcomes.frames._tidy import _text, flat, identity, organisation_labels, tidy
 
 if TYPE_CHECKING:
     from outcomes.incentives import BCFPaymentResult, PremiumResult, QOFPaymentResult
@@ -191,9 +191,6 @@ def qof_payment_frame(
     count = int(np.prod(shape)) if shape else 1
     codes, names = organisation_labels(count, organisations, organisation_names, shape=shape)
 
-    def take(array: Any) -> Any:
-        return np.broadcast_to(np.asarray(array, dtype=float), shape).reshape(-1)
-
     return tidy(
         {
             "organisation": codes,
@@ -201,10 +198,10 @@ def qof_payment_frame(
             **identity(
                 count, measure=measure, measure_name=measure_name, period=period, unit="gbp"
             ),
-            "points": take(result.points),
+            "points": flat(result.points, shape),
             "point_value": np.full(count, result.point_value),
-            "list_size_adjustment": take(result.list_size_adjustment),
-            "prevalence_adjustment": take(result.prevalence_adjustment),
+            "list_size_adjustment": flat(result.list_size_adjustment, shape),
+            "prevalence_adjustment": flat(result.prevalence_adjustment, shape),
             "payment": payment.reshape(-1),
             "edition": [result.edition] * count,
         }

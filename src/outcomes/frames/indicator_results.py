@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomes.frames._tidy import identity, organisation_labels, tidy
+from outcomes.frames._tidy import flat, identity, organisation_labels, tidy
 
 if TYPE_CHECKING:
     from outcomes.indicators import IndicatorResult, SIIResult
@@ -93,7 +93,7 @@ def indicator_frame(
     rows = groups * per_group
 
     def take(array: Any) -> Any:
-        return np.broadcast_to(np.asarray(array), value.shape).reshape(-1)
+        return flat(array, value.shape, None)
 
     codes, names = organisation_labels(groups, organisations, organisation_names, shape=shape)
     columns: dict[str, Any] = {

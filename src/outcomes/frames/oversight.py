@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomes.frames._tidy import identity, organisation_labels, tidy
+from outcomes.frames._tidy import flat, identity, organisation_labels, tidy
 
 if TYPE_CHECKING:
     from outcomes.oversight import MetricScores, Segmentation
@@ -72,9 +72,6 @@ def metric_scores_frame(
     shape = scores.shape
     rows, codes, names, sets = _layout(shape, organisations, organisation_names)
 
-    def flat(array: Any, dtype: Any = float) -> Any:
-        return np.broadcast_to(np.asarray(array, dtype=dtype), shape).reshape(-1)
-
     return tidy(
         {
             "organisation": codes,
@@ -82,10 +79,10 @@ def metric_scores_frame(
             **identity(rows, measure=result.metric, period=period, unit=unit),
             "peer_set": sets,
             "score": scores.reshape(-1),
-            "rank": flat(result.rank),
-            "peers": flat(np.asarray(result.peers, dtype=float)[..., None]),
-            "status": flat(result.status, str),
-            "polarity": flat(np.asarray(result.polarity, dtype=str)[..., None], str),
+            "rank": flat(result.rank, shape),
+            "peers": flat(np.asarray(result.peers, dtype=float)[..., None], shape),
+            "status": flat(result.status, shape, str),
+            "polarity": flat(np.asarray(result.polarity, dtype=str)[..., None], shape, str),
             "method": [result.method] * rows,
         }
     )
@@ -130,9 +127,6 @@ def segmentation_frame(
     shape = average.shape
     rows, codes, names, sets = _layout(shape, organisations, organisation_names)
 
-    def flat(array: Any, dtype: Any = float) -> Any:
-        return np.broadcast_to(np.asarray(array, dtype=dtype), shape).reshape(-1)
-
     return tidy(
         {
             "organisation": codes,
@@ -145,10 +139,10 @@ def segmentation_frame(
             ),
             "peer_set": sets,
             "average_score": average.reshape(-1),
-            "segment": flat(result.segments),
-            "computed_segment": flat(result.computed),
-            "status": flat(result.status, str),
-            "league_rank": flat(result.league_rank),
+            "segment": flat(result.segments, shape),
+            "computed_segment": flat(result.computed, shape),
+            "status": flat(result.status, shape, str),
+            "league_rank": flat(result.league_rank, shape),
             "method": [result.method] * rows,
         }
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from outcomes.errors import InputError
-from outcomes.frames._tidy import _labels, identity, organisation_labels, tidy
+from outcomes.frames._tidy import _labels, flat, identity, organisation_labels, tidy
 
 if TYPE_CHECKING:
     from outcomes.realism import Achievability, Backtest, Forecast, Probability, Realism
@@ -21,10 +21,6 @@ __all__ = [
     "probability_frame",
     "realism_frame",
 ]
-
-
-def _flat(array: Any, shape: tuple[int, ...], dtype: Any = float) -> Any:
-    return np.broadcast_to(np.asarray(array, dtype=dtype), shape).reshape(-1)
 
 
 def achievability_frame(
@@ -82,10 +78,10 @@ def achievability_frame(
             "organisation_name": names,
             **identity(count, measure=measure, measure_name=measure_name, period=period, unit=unit),
             "planned_change": planned.reshape(-1),
-            "share": _flat(result.share, shape),
-            "percentile": _flat(result.percentile, shape),
-            "share_adjusted": _flat(adjusted, shape),
-            "note": _flat(result.note, shape, str),
+            "share": flat(result.share, shape),
+            "percentile": flat(result.percentile, shape),
+            "share_adjusted": flat(adjusted, shape),
+            "note": flat(result.note, shape, str),
             "horizon": np.full(count, float(result.horizon)),
             "kind": [result.kind] * count,
             "n": np.full(count, float(result.n)),
@@ -148,12 +144,12 @@ def probability_frame(
             "organisation": codes,
             "organisation_name": names,
             **identity(count, measure=measure, measure_name=measure_name, period=period, unit=unit),
-            "target": _flat(result.target, shape),
+            "target": flat(result.target, shape),
             "probability": probability.reshape(-1),
-            "median": _flat(result.median, shape),
-            "lower": _flat(result.lower, shape),
-            "upper": _flat(result.upper, shape),
-            "note": _flat(result.note, shape, str),
+            "median": flat(result.median, shape),
+            "lower": flat(result.lower, shape),
+            "upper": flat(result.upper, shape),
+            "note": flat(result.note, shape, str),
             "horizon": np.full(count, float(result.horizon)),
         }
     )
