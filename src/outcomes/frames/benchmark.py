@@ -21,7 +21,7 @@ from outcomes._arrays import FloatArray, as_float_array
 from outcomes._optional import require_pandas
 from outcomes.errors import InputError
 from outcomes.frames._tidy import identity, organisation_labels, tidy
-from outcomes.frames.results import history_from_frame
+from outcomes.frames.results import _pivot
 
 if TYPE_CHECKING:
     from outcomes.benchmark import TrendResult
@@ -461,31 +461,37 @@ def recent_trend(
     >>> trends[["organisation", "period", "trend"]].values.tolist()
     [['E06000001', '2017', 'INCREASING_GETTING_BETTER']]
     """
-    history = history_from_frame(
-        df, area=area, period=period, value=value, lower=lower, upper=upper
+    areas, periods, grids = _pivot(
+        df,
+        area,
+        period,
+        {
+            "value": value,
+            "lower": lower,
+            "upper": upper,
+            "count": count,
+            "denominator": denominator,
+        },
     )
-    extra: dict[str, Any] = {}
-    for name, column in (("count", count), ("denominator", denominator)):
-        if column is not None:
-            extra[name] = history_from_frame(df, area=area, period=period, value=column).values
     result = bm.recent_trend(
-        history.values,
-        history.lower,
-        history.upper,
+        grids["value"],
+        grids.get("lower"),
+        grids.get("upper"),
         polarity=polarity,
         method=method,
         points=points,
-        **extra,
+        count=grids.get("count"),
+        denominator=grids.get("denominator"),
     )
     names = None
     if area_name is not None:
         if area_name not in df.columns:
             raise InputError(f"area_name: the data frame has no column {area_name!r}")
         lookup = dict(zip(df[area].astype(str).str.strip(), df[area_name].astype(str), strict=True))
-        names = [lookup.get(a, "") for a in history.areas]
+        names = [lookup.get(a, "") for a in areas]
     return trend_frame(
         result,
-        organisations=list(history.areas),
+        organisations=list(areas),
         organisation_names=names,
-        period=history.periods[-1] if history.periods else None,
+        period=periods[-1] if periods else None,
     )

@@ -547,11 +547,31 @@ def history_from_frame(
     array([[2000.,   nan, 1900.],
            [  nan,   nan,   nan]])
     """
+    areas, periods, grids = _pivot(
+        df, area, period, {"value": value, "lower": lower, "upper": upper}
+    )
+    return History(
+        areas=areas,
+        periods=periods,
+        values=grids["value"],
+        lower=grids.get("lower"),
+        upper=grids.get("upper"),
+    )
+
+
+def _pivot(
+    df: Any, area: str, period: str, columns: dict[str, str | None]
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, FloatArray]]:
+    """The areas, the periods and an areas x periods grid of each column given (``value`` is
+    required, the others may be None; ``lower`` and ``upper`` go together): the frame checked
+    and its rows placed once, however many columns are laid out."""
     if not isinstance(df, require_pandas().DataFrame):
         raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
-    wanted = {"area": area, "period": period, "value": value, "lower": lower, "upper": upper}
+    wanted = {"area": area, "period": period, **columns}
     for key, column in wanted.items():
-        if not isinstance(column, str) and (column is not None or key not in ("lower", "upper")):
+        if not isinstance(column, str) and (
+            column is not None or key in ("area", "period", "value")
+        ):
             raise InputError(f"{key} must be a column name (text), got {column!r:.60}")
     absent = [f"{k}={c!r}" for k, c in wanted.items() if c is not None and c not in df.columns]
     if absent:
@@ -559,7 +579,7 @@ def history_from_frame(
             f"data frame has no column {', '.join(absent)}; it has {list(df.columns)}",
             tuple(absent),
         )
-    if (lower is None) != (upper is None):
+    if (columns.get("lower") is None) != (columns.get("upper") is None):
         raise InputError("give both lower and upper columns, or neither")
     keys = df[area].astype("string").str.strip()
     labels = df[period].astype("string").str.strip()
@@ -577,16 +597,9 @@ def history_from_frame(
     pd = require_pandas()
     ii = np.asarray(pd.Categorical(keys, categories=areas).codes, dtype=np.intp)
     jj = np.asarray(pd.Categorical(labels, categories=periods).codes, dtype=np.intp)
-
-    def grid(name: str) -> FloatArray:
-        out = np.full((len(areas), len(periods)), np.nan)
-        out[ii, jj] = _numbers(df[name], name)
-        return out
-
-    return History(
-        areas=tuple(areas),
-        periods=tuple(periods),
-        values=grid(value),
-        lower=grid(lower) if lower is not None else None,
-        upper=grid(upper) if upper is not None else None,
-    )
+    grids = {}
+    for key, name in columns.items():
+        if name is not None:
+            grids[key] = np.full((len(areas), len(periods)), np.nan)
+            grids[key][ii, jj] = _numbers(df[name], name)
+    return tuple(areas), tuple(periods), grids
