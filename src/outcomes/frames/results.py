@@ -481,7 +481,13 @@ def _fill_years(labels: list[str]) -> list[str]:
 
 
 def _numbers(column: Any, name: str) -> FloatArray:
+    """A column as floats: a column of numbers as it is (NaN where missing); text parsed, with
+    missing markers as NaN and anything else an error."""
     pd = require_pandas()
+    dtype = column.dtype
+    if dtype.kind in "iu" or (dtype.kind == "f" and getattr(dtype, "itemsize", 0) == 8):
+        # already numbers (narrower floats go through their text, the decimals a user sees)
+        return np.asarray(column.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
     text = column.astype("string").str.strip().str.replace(",", "", regex=False)
     missing = column.isna() | text.str.lower().isin(_MISSING_WORDS).fillna(True)
     numbers = pd.to_numeric(text.where(~missing), errors="coerce")
