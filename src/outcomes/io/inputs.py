@@ -57,6 +57,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "denominator": ("denominator",),
     "benchmark": ("benchmark", "england", "england value", "england_value", "comparator"),
 }
+#: Each alias's column (no alias belongs to two columns).
+_CANONICAL = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 _NUMBERS = ("value", "lower", "upper", "count", "denominator", "population")
 
 
@@ -167,6 +169,7 @@ def _numbered(rows: Iterable[Mapping[str, object]]) -> list[tuple[int, dict[str,
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InputError(f"rows must be a list of dicts (one per row), got {type(rows).__name__}")
     out = []
+    columns: dict[str, str] = {}  # each text key's column, worked out once for all the rows
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise InputError(
@@ -175,8 +178,12 @@ def _numbered(rows: Iterable[Mapping[str, object]]) -> list[tuple[int, dict[str,
         cells = {}
         for k, v in row.items():
             missing = v is None or (isinstance(v, float) and math.isnan(v))
-            name = str(k).strip().lower()
-            canonical = next((c for c, names in _ALIASES.items() if name in names), name)
+            canonical = columns.get(k) if isinstance(k, str) else None
+            if canonical is None:
+                name = str(k).strip().lower()
+                canonical = _CANONICAL.get(name, name)
+                if isinstance(k, str):
+                    columns[k] = canonical
             cells[canonical] = "" if missing else str(v)
         out.append((i + 2, cells))
     return out
