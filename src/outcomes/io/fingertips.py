@@ -299,13 +299,13 @@ def read_fingertips(path: str | Path, *, strict: bool = False) -> FingertipsData
                 values, bad_rows, found = _floats(cells, _LABELS[name], line_array, source)
                 if name == "indicator_id":
                     whole = np.isfinite(values) & (values == np.round(values))
+                    whole[bad_rows] = True  # already reported as not a number
                     for i in np.flatnonzero(~whole).tolist():
-                        if i not in bad_rows:
-                            bad_rows.append(i)
-                            found.append(
-                                f"{source}: line {line_array[i]}, column 'Indicator ID': not a "
-                                f"whole number: {cells[i]!r}"
-                            )
+                        bad_rows.append(i)
+                        found.append(
+                            f"{source}: line {line_array[i]}, column 'Indicator ID': not a "
+                            f"whole number: {cells[i]!r}"
+                        )
                 bad[bad_rows] = True
                 problems.extend(found)
                 parts[name].append(values)
