@@ -9,6 +9,7 @@ row vanishes silently.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -90,7 +91,7 @@ class FingertipsRecord(BaseModel):
 
 
 def _floats(
-    cells: list[str], column: str, lines: npt.NDArray[np.int64], source: str
+    cells: Sequence[str], column: str, lines: npt.NDArray[np.int64], source: str
 ) -> tuple[FloatArray, list[int], list[str]]:
     """A text column as floats (NaN where empty); bad cells are reported, not guessed."""
     text = np.asarray(cells, dtype=object)
@@ -294,7 +295,13 @@ def read_fingertips(path: str | Path, *, strict: bool = False) -> FingertipsData
         by_column = list(zip(*raw, strict=True)) if raw else [() for _ in range(width)]
         bad = np.zeros(len(raw), dtype=bool)
         for name in FINGERTIPS_COLUMNS.values():
-            cells = list(by_column[index[name]]) if name in index else [""] * len(raw)
+            if name not in index:  # a column the file leaves out: missing numbers, empty text
+                numeric = name in NUMERIC
+                parts[name].append(
+                    np.full(len(raw), np.nan if numeric else "", dtype=float if numeric else object)
+                )
+                continue
+            cells = by_column[index[name]]
             if name in NUMERIC or name == "indicator_id":
                 values, bad_rows, found = _floats(cells, _LABELS[name], line_array, source)
                 if name == "indicator_id":
