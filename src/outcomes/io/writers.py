@@ -285,6 +285,16 @@ def _csv_text(value: Cell, column: Column) -> str:
     return excel_safe(value) if isinstance(value, str) else _text(value, column)
 
 
+def _check_row(table: Table, r: int, row: object) -> None:
+    """Row ``r`` of a table of rows: a sequence of one cell per column."""
+    if isinstance(row, str | bytes) or not isinstance(row, Sequence):
+        raise OutputError(f"{table.name}: row {r} must be a sequence of cells, got {row!r:.60}")
+    if len(row) != len(table.columns):
+        raise OutputError(
+            f"{table.name}: row {r} has {len(row)} cells for {len(table.columns)} columns"
+        )
+
+
 def _as_columns(table: Table) -> tuple[ColumnValues, ...]:
     """A checked table's cells as columns (rows checked for their length first)."""
     if isinstance(table.rows, Columns):
@@ -295,12 +305,7 @@ def _as_columns(table: Table) -> tuple[ColumnValues, ...]:
             )
         return table.rows.columns
     for r, row in enumerate(table.rows, start=1):
-        if isinstance(row, str | bytes) or not isinstance(row, Sequence):
-            raise OutputError(f"{table.name}: row {r} must be a sequence of cells, got {row!r:.60}")
-        if len(row) != len(table.columns):
-            raise OutputError(
-                f"{table.name}: row {r} has {len(row)} cells for {len(table.columns)} columns"
-            )
+        _check_row(table, r, row)
     if not table.rows:
         return tuple([] for _ in table.columns)
     return tuple(list(c) for c in zip(*table.rows, strict=True))
@@ -317,12 +322,7 @@ def _cells(table: Table) -> list[list[Cell]]:
         return [list(row) for row in zip(*columns, strict=True)]
     out = []
     for r, row in enumerate(table.rows, start=1):
-        if isinstance(row, str | bytes) or not isinstance(row, Sequence):
-            raise OutputError(f"{table.name}: row {r} must be a sequence of cells, got {row!r:.60}")
-        if len(row) != len(table.columns):
-            raise OutputError(
-                f"{table.name}: row {r} has {len(row)} cells for {len(table.columns)} columns"
-            )
+        _check_row(table, r, row)
         where = f"{table.name}, row {r}"
         out.append([_cell(v, c, where) for v, c in zip(row, table.columns, strict=True)])
     return out
