@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Literal, get_args, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -578,7 +578,7 @@ def format_for(path: str | Path | None, given: str | None = None) -> Format:
         else:
             suffix_format = FORMATS[suffix]
     if given is not None:
-        check_choice(given, "--format", ("table", "csv", "json", "md", "xlsx"), OutputError)
+        check_choice(given, "--format", get_args(Format), OutputError)
         if suffix_format is not None and suffix_format != given:
             raise OutputError(f"--format {given} contradicts the file name {str(path)!r}")
         return given  # type: ignore[return-value]
@@ -603,7 +603,7 @@ def write_tables(
 
 def render_tables(tables: Sequence[Table], fmt: Format) -> str:
     """Tables as text in ``fmt`` (for standard output or a text file)."""
-    check_choice(fmt, "format", ("table", "csv", "json", "md", "xlsx"), OutputError)
+    check_choice(fmt, "format", get_args(Format), OutputError)
     if isinstance(tables, Table) or not tables:
         raise OutputError("give a non-empty list of tables to write")
     if fmt == "xlsx":
