@@ -49,9 +49,7 @@ def read_text(
     Raises ``error`` (:class:`InputError` by default) naming the file and the line when it cannot
     be read or decoded, and which encodings were tried.
     """
-    if not isinstance(path, str | Path) or "\x00" in str(path):
-        raise error(f"the {what} must be given as a path, got {path!r:.60}")
-    path = Path(path)
+    path = _given_path(path, what, error)
     try:
         data = path.read_bytes()
     except OSError as os_error:
@@ -71,13 +69,29 @@ def read_text(
             failures.append(
                 f"{_NAMES[encoding]}: byte {data[at]:#04x} at line {_line_of(data, at)}"
             )
-    raise error(
+    raise _undecodable(path, what, failures, error)
+
+
+_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+
+
+def _given_path(path: object, what: str, error: type[OutcomesError]) -> Path:
+    """``path`` as a Path; anything but text or a Path (or a name with a NUL) is ``error``."""
+    if not isinstance(path, str | Path) or "\x00" in str(path):
+        raise error(f"the {what} must be given as a path, got {path!r:.60}")
+    return Path(path)
+
+
+def _undecodable(
+    path: Path, what: str, failures: list[str], error: type[OutcomesError]
+) -> OutcomesError:
+    """The error of a file no encoding reads, with where each one failed."""
+    return error(
         f"{path}: cannot decode the {what} as UTF-8 or Windows-1252 ({'; '.join(failures)}); "
         "save it from Excel as 'CSV UTF-8'"
     )
 
 
-_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
 _BLOCK = 1 << 20
 
 
@@ -87,9 +101,7 @@ def text_encoding(
     """The encoding that reads a whole file (as :func:`read_text` chooses it), found by streaming
     it in blocks, so a large file is never held in memory; the same errors as :func:`read_text`.
     """
-    if not isinstance(path, str | Path) or "\x00" in str(path):
-        raise error(f"the {what} must be given as a path, got {path!r:.60}")
-    path = Path(path)
+    path = _given_path(path, what, error)
     failures = []
     try:
         for encoding in ENCODINGS:
@@ -122,10 +134,7 @@ def text_encoding(
                     return encoding
     except OSError as os_error:
         raise error(f"{path}: cannot read {what}: {os_error.strerror or os_error}") from None
-    raise error(
-        f"{path}: cannot decode the {what} as UTF-8 or Windows-1252 ({'; '.join(failures)}); "
-        "save it from Excel as 'CSV UTF-8'"
-    )
+    raise _undecodable(path, what, failures, error)
 
 
 def csv_file_rows(
