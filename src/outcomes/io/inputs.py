@@ -308,23 +308,29 @@ class ActualsTable:
         }
         rows = np.flatnonzero(self.measure == measure)
         org_index = {code: i for i, code in enumerate(organisations)}
+        if len(organisations) == 1:
+            org_index.setdefault("", 0)  # a table without codes, for a plan of one organisation
         period_index = {p: j for j, p in enumerate(periods)}
-        unknown_orgs, outside = [], []
-        for r in rows.tolist():
-            code = str(self.organisation[r])
-            if code == "" and len(organisations) == 1:
-                i = 0
-            elif code in org_index:
-                i = org_index[code]
-            else:
-                unknown_orgs.append(f"line {self.line[r]}: {code or '(no organisation)'}")
-                continue
-            j = period_index.get(str(self.period[r]))
-            if j is None:
-                outside.append(f"line {self.line[r]}: {self.period[r]}")
-                continue
+        codes = [str(code) for code in self.organisation[rows].tolist()]
+        ii = np.array([org_index.get(code, -1) for code in codes], dtype=np.intp)
+        jj = np.array(
+            [period_index.get(str(p), -1) for p in self.period[rows].tolist()], dtype=np.intp
+        )
+        unknown_orgs = [
+            f"line {self.line[rows[k]]}: {codes[k] or '(no organisation)'}"
+            for k in np.flatnonzero(ii < 0).tolist()
+        ]
+        outside = [
+            f"line {self.line[rows[k]]}: {self.period[rows[k]]}"
+            for k in np.flatnonzero((ii >= 0) & (jj < 0)).tolist()
+        ]
+        if not unknown_orgs and not outside:
+            if len(organisations) == 1:  # rows with and without the code: the last one counts
+                _, last = np.unique(jj[::-1], return_index=True)
+                keep = np.sort(len(jj) - 1 - last)
+                rows, ii, jj = rows[keep], ii[keep], jj[keep]
             for c in out:
-                out[c][i, j] = getattr(self, c)[r]
+                out[c][ii, jj] = getattr(self, c)[rows]
         problems = []
         if unknown_orgs:
             problems.append(
