@@ -143,7 +143,7 @@ def _parse_rows(
 
 def _csv_records(
     path: str | Path, required: Sequence[str], what: str
-) -> tuple[list[tuple[int, dict[str, str]]], str, set[str]]:
+) -> tuple[list[tuple[int, dict[str, str]]], str]:
     source = str(path)
     text, _ = read_text(path, what=what)
     rows = csv_rows(text, source)
@@ -160,7 +160,7 @@ def _csv_records(
             )
         padded = cells + [""] * (len(header) - len(cells))  # short rows: the rest is empty
         records.append((line, {name: padded[i] for name, i in index.items()}))
-    return records, source, set(index)
+    return records, source
 
 
 def _numbered(rows: Iterable[Mapping[str, object]]) -> list[tuple[int, dict[str, str]]]:
@@ -363,7 +363,7 @@ def read_actuals(path: str | Path) -> ActualsTable:
     >>> len(t), t.measures()[:2]
     (10, ('pyll', 'eq5d'))
     """
-    records, source, _ = _csv_records(path, ("measure", "period", "value"), "actuals file")
+    records, source = _csv_records(path, ("measure", "period", "value"), "actuals file")
     return ActualsTable._build(records, source, required=())
 
 
@@ -482,7 +482,7 @@ def read_baselines(path: str | Path) -> BaselinesTable:
     >>> t.organisations()[:2]
     ('99A', '99B')
     """
-    records, source, _ = _csv_records(
+    records, source = _csv_records(
         path, ("organisation", "measure", "value", "period"), "baselines file"
     )
     return BaselinesTable._build(records, source)
