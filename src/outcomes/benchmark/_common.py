@@ -25,12 +25,7 @@ def _array(value: Any, name: str) -> FloatArray:
     """Numbers (NaN = missing) as a float array; infinities and text raise, naming ``name``."""
     if isinstance(value, str):
         raise ScoringError(f"{name} must be numbers, got {value!r}")
-    array = as_float_array(value, name, error=ScoringError, finite=False)
-    if np.isinf(array).any():
-        where = tuple(int(i) for i in np.argwhere(np.isinf(array))[0]) if array.ndim else ()
-        at = f" at index {where}" if where else ""
-        raise ScoringError(f"{name} must be finite or missing (NaN), got an infinite value{at}")
-    return array
+    return as_float_array(value, name, error=ScoringError, finite=False)
 
 
 def _broadcast(named: Mapping[str, FloatArray]) -> list[FloatArray]:

@@ -363,22 +363,19 @@ def _inspect(
     *,
     nonnegative: bool = False,
     missing_as_zero: bool = False,
-    check_inf: bool = True,
 ) -> tuple[FloatArray, float]:
-    """Float array and its smallest element (NaN if any is missing); infinities refused.
+    """Float array and its smallest element (NaN if any is missing); infinities refused (by
+    :func:`~outcomes._arrays.as_float_array`).
 
-    One or two reductions decide the common case (all finite and >= 0); only arrays that fail
-    them are inspected element by element. With ``check_inf=False`` the caller refuses +inf
-    later from the row sums it computes anyway (:func:`_row_sums`).
+    One reduction decides the common case (all present and >= 0); only arrays that fail it
+    are inspected element by element.
     """
     array = as_float_array(value, name, error=ScoringError, finite=False)
     if not array.size:
         return array, 0.0
     smallest = float(array.min())
-    if smallest >= 0 and (not check_inf or array.max() < np.inf):
+    if smallest >= 0:
         return array, smallest
-    if np.isinf(array).any():
-        raise ScoringError(f"{name} must be finite, got an infinite value")
     if missing_as_zero and math.isnan(smallest):
         array = np.where(np.isnan(array), 0.0, array)
         smallest = float(array.min())
@@ -403,14 +400,6 @@ def _dot_rows(array: FloatArray, vector: FloatArray) -> FloatArray:
     for start in range(0, rows.shape[0], _BLOCK):
         out[start : start + _BLOCK] = rows[start : start + _BLOCK] @ vector
     return out.reshape(array.shape[:-1])
-
-
-def _row_sums(array: FloatArray, name: str) -> FloatArray:
-    """Sums over the last axis; refuses the infinities that :func:`_inspect` left to it."""
-    total = _dot_rows(array, np.ones(array.shape[-1]))
-    if not np.isfinite(total).all() and np.isinf(array).any():
-        raise ScoringError(f"{name} must be finite, got an infinite value")
-    return total
 
 
 def _nonnegative(array: FloatArray, name: str) -> None:

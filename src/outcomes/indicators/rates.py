@@ -29,7 +29,6 @@ from outcomes.indicators._common import (
     _per,
     _quiet,
     _require_bands,
-    _row_sums,
     _sweep,
 )
 from outcomes.indicators.standards import (
@@ -124,8 +123,8 @@ def _dsr(
     """Validate, then :func:`_dsr_core` (``variance_counts``: PHE's non-independent events)."""
     levels = _levels(confidence)
     scale = _per(per)
-    x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True, check_inf=False)
-    n, smallest = _inspect(population, "population", nonnegative=True, check_inf=False)
+    x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True)
+    n, smallest = _inspect(population, "population", nonnegative=True)
     _require_bands(x, "count", count)
     _require_bands(n, "population", population)
     _check_bands(x, "count", n, "population")
@@ -198,10 +197,6 @@ def _dsr_core(
     n = population
     w_sum = weights.sum(axis=-1)
     weighted, spread, total, total_pop = _dsr_sums(events, n, weights, variance_counts)
-    if not (np.isfinite(total).all() and np.isfinite(total_pop).all()):
-        for array, name in ((events, "count"), (n, "population")):
-            if np.isinf(array).any():
-                raise ScoringError(f"{name} must be finite, got an infinite value")
     with np.errstate(divide="ignore", invalid="ignore"):
         value = weighted / w_sum * per
         variance = spread / (w_sum * w_sum)
@@ -379,9 +374,7 @@ def isratio(
 def _isr_core(
     count: Any, population: Any, reference_count: Any, reference_population: Any, total: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.uint8]]:
-    n, _ = _inspect(
-        population, "population", nonnegative=True, missing_as_zero=True, check_inf=False
-    )
+    n, _ = _inspect(population, "population", nonnegative=True, missing_as_zero=True)
     _require_bands(n, "population", population)
     ref_x = _bands_array(reference_count, "reference_count", nonnegative=True, missing_as_zero=True)
     ref_n = _bands_array(reference_population, "reference_population")
@@ -394,16 +387,14 @@ def _isr_core(
     _check_bands(ref_x, "reference_count", ref_n, "reference_population")
     rate = ref_x / ref_n
     expected = _dot_rows(n, rate) if rate.ndim == 1 else (n * rate).sum(axis=-1)
-    if not np.isfinite(expected).all() and np.isinf(n).any():
-        raise ScoringError("population must be finite, got an infinite value")
     ref_rate = ref_x.sum(axis=-1) / ref_n.sum(axis=-1)
     if total is None:
         if count is None:
             raise ScoringError("count is required unless observed_total is given")
-        x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True, check_inf=False)
+        x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True)
         _require_bands(x, "count", count)
         _check_bands(x, "count", n, "population")
-        observed = _row_sums(x, "count")
+        observed = _dot_rows(x, np.ones(x.shape[-1]))
     else:
         observed = _array(total, "observed_total", nonnegative=True)
         if count is not None:

@@ -91,11 +91,6 @@ def _history(history: npt.ArrayLike, *, kind: Kind, two_d: bool = False) -> Floa
         raise ScoringError(f"history must be areas x periods, got a single value {history!r}")
     if two_d and values.ndim != 2:
         raise ScoringError(f"history must be 2-D (areas x periods), got shape {values.shape}")
-    if np.isinf(values).any():
-        where = tuple(int(i) for i in np.argwhere(np.isinf(values))[0])
-        raise ScoringError(
-            f"history must be finite or missing (NaN), got {float(values[where])!r} at {where}"
-        )
     big = np.abs(values) > _LARGEST
     if big.any():
         where = tuple(int(i) for i in np.argwhere(big)[0])
@@ -140,7 +135,7 @@ def _sampling_sd(
                 f"{name} has shape {arr.shape}, history has shape {values.shape}; "
                 "give one limit per value"
             )
-        if np.isinf(arr).any() or (np.abs(arr) > _LARGEST).any():
+        if (np.abs(arr) > _LARGEST).any():
             raise ScoringError(
                 f"{name} must be finite and within +-{_LARGEST:g}, or missing (NaN); got "
                 f"{float(np.nanmax(np.abs(arr)))!r}"
