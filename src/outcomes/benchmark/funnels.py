@@ -21,7 +21,7 @@ from outcomes.benchmark._common import (
     _text,
 )
 from outcomes.errors import ScoringError
-from outcomes.stats.intervals import Interval, z_value
+from outcomes.stats.intervals import Interval, _count_limits, z_value
 from outcomes.stats.intervals import confidence_level as _confidence
 
 
@@ -74,22 +74,7 @@ _MAX_POINTS = 100_000
 
 def _count_interval(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
     """PHE's interval for an observed count: exact Poisson below 10 events, Byar from 10."""
-    from scipy.special import chdtri, ndtri
-
-    z = float(ndtri(0.5 + confidence / 2.0))
-    alpha = 1.0 - confidence
-    x = np.where(np.isnan(count), 0.0, count)
-    safe = np.maximum(x, 1.0)
-    a = 1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))
-    low = np.array(safe * (a * a * a), dtype=np.float64)
-    b = 1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))
-    high = np.array((x + 1) * (b * b * b), dtype=np.float64)
-    small = x < 10
-    if small.any():  # the exact limits only where needed: they cost 50 times Byar's
-        few = x[small]
-        low[small] = np.where(few > 0, chdtri(2 * np.maximum(few, 1.0), 1 - alpha / 2) / 2, 0.0)
-        high[small] = chdtri(2 * few + 2, alpha / 2) / 2
-    return low, high
+    return _count_limits(np.where(np.isnan(count), 0.0, count), confidence, z_value(confidence))
 
 
 def _funnel_inputs(

@@ -34,7 +34,8 @@ from outcomes.indicators._common import (
 from outcomes.indicators.standards import (
     _weights,
 )
-from outcomes.stats import byar, poisson_exact, rate_ci, wilson
+from outcomes.stats import byar, rate_ci, wilson, z_value
+from outcomes.stats.intervals import _count_limits
 
 # --------------------------------------------------------------------------------------------
 # Directly standardised rates
@@ -427,14 +428,9 @@ def _isr_result(
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = factor / expected
         value = observed * scale
-    exact = safe_obs < 10
     limits = []
     for c in levels:
-        lo, hi = byar(safe_obs, c)
-        lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
-        if exact.any():
-            elo, ehi = poisson_exact(safe_obs[exact], c)
-            lo[exact], hi[exact] = elo, ehi
+        lo, hi = _count_limits(safe_obs, c, z_value(c))
         limits.append((lo * scale, hi * scale))
     _sweep(code, value, *(a for pair in limits for a in pair))
     if code.any():
