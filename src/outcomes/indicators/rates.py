@@ -34,8 +34,8 @@ from outcomes.indicators._common import (
 from outcomes.indicators.standards import (
     _weights,
 )
-from outcomes.stats import byar, rate_ci, wilson, z_value
-from outcomes.stats.intervals import _count_limits
+from outcomes.stats import rate_ci, wilson, z_value
+from outcomes.stats.intervals import _byar, _count_limits
 
 # --------------------------------------------------------------------------------------------
 # Directly standardised rates
@@ -183,6 +183,23 @@ def _dsr_sums(
     )
 
 
+def _finish(
+    code: npt.NDArray[np.uint8],
+    value: FloatArray,
+    limits: list[tuple[FloatArray, FloatArray]],
+) -> tuple[FloatArray, list[tuple[FloatArray, FloatArray]]]:
+    """Give every uncomputed value a note (:func:`_sweep`), then blank the value and limits
+    of every area with a note."""
+    _sweep(code, value, *(a for pair in limits for a in pair))
+    if code.any():
+        bad = code != 0
+        value = np.where(bad, np.nan, value)
+        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
+    return np.asarray(value, dtype=np.float64), [
+        (np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)) for lo, hi in limits
+    ]
+
+
 def _dsr_core(
     events: FloatArray,
     population: FloatArray,
@@ -216,16 +233,12 @@ def _dsr_core(
         factor = np.sqrt(variance / safe_total) * per
     limits = []
     for c in levels:
-        lo, hi = byar(safe_total, c)
+        lo, hi = _byar(safe_total, z_value(c))  # the totals are valid counts already
         with np.errstate(invalid="ignore"):
             limits.append((value + factor * (lo - safe_total), value + factor * (hi - safe_total)))
-    _sweep(code, value, *(a for pair in limits for a in pair))
-    if code.any():
-        bad = code != 0
-        value = np.where(bad, np.nan, value)
-        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
+    value, limits = _finish(code, value, limits)
     return RateResult(
-        value=np.asarray(value, dtype=np.float64),
+        value=value,
         lower=limits[0][0],
         upper=limits[0][1],
         note=_note_text(code),
@@ -309,8 +322,9 @@ def isr(
     levels = _levels(confidence)
     core = _isr_core(count, population, reference_count, reference_population, observed_total)
     observed, expected, ref_rate, code = core
-    ref = ref_rate * _per(per)
-    return _isr_result(observed, expected, ref, code, levels, _per(per), ref)
+    scale = _per(per)
+    ref = ref_rate * scale
+    return _isr_result(observed, expected, ref, code, levels, scale, ref)
 
 
 @_quiet
@@ -432,16 +446,12 @@ def _isr_result(
     for c in levels:
         lo, hi = _count_limits(safe_obs, c, z_value(c))
         limits.append((lo * scale, hi * scale))
-    _sweep(code, value, *(a for pair in limits for a in pair))
-    if code.any():
-        bad = code != 0
-        value = np.where(bad, np.nan, value)
-        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
+    value, limits = _finish(code, value, limits)
     method = "Byar (exact below 10 observed events)"
     return ISRResult(
-        value=np.asarray(value, dtype=np.float64),
-        lower=np.asarray(limits[0][0]),
-        upper=np.asarray(limits[0][1]),
+        value=value,
+        lower=limits[0][0],
+        upper=limits[0][1],
         note=_note_text(code),
         confidence=levels,
         intervals=_interval_map(levels, limits),
@@ -474,21 +484,6 @@ def _count_denominator(
     code[n == 0] = _CODE[Note.ZERO_DENOMINATOR]
     code[np.isnan(x) | np.isnan(n)] = _CODE[Note.MISSING_VALUE]
     return x, n, code
-
-
-def _finish(
-    code: npt.NDArray[np.uint8],
-    value: FloatArray,
-    limits: list[tuple[FloatArray, FloatArray]],
-) -> tuple[FloatArray, list[tuple[FloatArray, FloatArray]]]:
-    _sweep(code, value, *(a for pair in limits for a in pair))
-    if code.any():
-        bad = code != 0
-        value = np.where(bad, np.nan, value)
-        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
-    return np.asarray(value, dtype=np.float64), [
-        (np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)) for lo, hi in limits
-    ]
 
 
 def _count_result(
