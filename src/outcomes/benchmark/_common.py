@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, _shown, as_float_array
 from outcomes.errors import ScoringError
 
 TextResult = npt.NDArray[np.str_]
@@ -52,24 +52,10 @@ def _positive(value: Any, name: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise ScoringError(f"{name} must be a positive number, got {_short(value)}") from None
+        raise ScoringError(f"{name} must be a positive number, got {_shown(value)}") from None
     if not (math.isfinite(number) and number > 0):
-        raise ScoringError(f"{name} must be a positive number, got {_short(value)}")
+        raise ScoringError(f"{name} must be a positive number, got {_shown(value)}")
     return number
-
-
-def _short(value: object) -> str:
-    """``repr`` of a value, a huge integer as its number of digits."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
-        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
-    return repr(value)
-
-
-def _choice(value: object, name: str, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        options = ", ".join(repr(a) for a in allowed)
-        raise ScoringError(f"{name} must be one of {options}, got {value!r}")
-    return value
 
 
 def _ordered(lower: FloatArray, upper: FloatArray, names: tuple[str, str]) -> None:

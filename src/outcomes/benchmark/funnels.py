@@ -10,14 +10,12 @@ from typing import Any, Literal, overload
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, _shown, as_float_array, check_choice
 from outcomes.benchmark._common import (
     TextResult,
     _array,
     _broadcast,
-    _choice,
     _positive,
-    _short,
     _text,
 )
 from outcomes.errors import ScoringError
@@ -143,8 +141,8 @@ def _funnel_inputs(
 
 
 def _funnel_args(statistic: object, rate_type: object, per: object) -> tuple[str, str, float]:
-    stat = _choice(statistic, "statistic", _STATISTICS)
-    kind = _choice(rate_type, "rate_type", ("crude", "dsr"))
+    stat = check_choice(statistic, "statistic", _STATISTICS, ScoringError)
+    kind = check_choice(rate_type, "rate_type", ("crude", "dsr"), ScoringError)
     return stat, kind, _positive(per, "per")
 
 
@@ -396,7 +394,7 @@ def funnel_limits(
     >>> round(lo, 1), round(hi, 1)
     (58.3, 147.4)
     """
-    stat = _choice(statistic, "statistic", _STATISTICS)
+    stat = check_choice(statistic, "statistic", _STATISTICS, ScoringError)
     scale = _positive(per, "per")
     years = _positive(years_of_data, "years_of_data")
     x = as_float_array(denominator, "denominator", error=ScoringError)
@@ -551,10 +549,10 @@ def funnel_table(
     years = _positive(years_of_data, "years_of_data")
     if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= _MAX_POINTS:
         raise ScoringError(
-            f"points must be a whole number from 2 to {_MAX_POINTS:,}, got {_short(points)}"
+            f"points must be a whole number from 2 to {_MAX_POINTS:,}, got {_shown(points)}"
         )
     if stat == "ratio":
-        _choice(ratio_type, "ratio_type", ("count", "isr"))
+        check_choice(ratio_type, "ratio_type", ("count", "isr"), ScoringError)
     n, d, _ = _funnel_inputs(numerator, denominator, stat, scale, rate, kind)
     n, d = np.atleast_1d(n).ravel(), np.atleast_1d(d).ravel()
     keep = ~np.isnan(n)

@@ -9,13 +9,12 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, _shown
 from outcomes.benchmark._common import (
     TextResult,
     _array,
     _broadcast,
     _ordered,
-    _short,
     _text,
 )
 from outcomes.errors import ScoringError
@@ -235,7 +234,7 @@ def percentile_range_goal(
         try:
             number = float(q)
         except (TypeError, ValueError, OverflowError):
-            raise ScoringError(f"{name} must be a number in [0, 100], got {_short(q)}") from None
+            raise ScoringError(f"{name} must be a number in [0, 100], got {_shown(q)}") from None
         if not 0.0 <= number <= 100.0:
             raise ScoringError(f"{name} must be a number in [0, 100], got {q!r}")
         qs.append(number / 100.0)

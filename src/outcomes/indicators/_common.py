@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, _shown, as_float_array
 from outcomes._fields import ArrayField, TextArray
 from outcomes.errors import ScoringError
 from outcomes.stats import Interval, z_value
@@ -348,13 +348,6 @@ def _per(per: Any, *, positive: bool = True) -> float:
         kind = "a positive number" if positive else "a non-zero number"
         raise ScoringError(f"per must be {kind} such as 100000, got {per!r}")
     return value
-
-
-def _shown(value: Any) -> str:
-    """``repr`` of a value, a huge integer as its number of digits."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
-        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
-    return repr(value)
 
 
 def _inspect(
