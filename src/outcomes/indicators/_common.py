@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, Wit
 from outcomes._arrays import FloatArray, _shown, as_float_array
 from outcomes._fields import ArrayField, TextArray
 from outcomes.errors import ScoringError
-from outcomes.stats import Interval, z_value
+from outcomes.stats import Interval, confidence_level
 
 PHE_LIFE_TABLE_AGES: tuple[int, ...] = (0, 1, *range(5, 95, 5))
 
@@ -330,9 +330,7 @@ def _levels(confidence: Any) -> tuple[float, ...]:
     items = list(np.ravel(confidence)) if several else [confidence]
     if not items:
         raise ScoringError("confidence must hold at least one level, got an empty sequence")
-    for c in items:
-        z_value(c)  # validates: a fraction in (0, 1)
-    levels = tuple(float(c) for c in items)
+    levels = tuple(confidence_level(c) for c in items)  # each a fraction in (0, 1)
     if len(set(levels)) != len(levels):
         repeated = next(c for c in levels if levels.count(c) > 1)
         raise ScoringError(f"confidence levels must differ, got {repeated!r} twice")
