@@ -272,7 +272,11 @@ def changes(history: npt.ArrayLike, *, horizon: int = 1, kind: Kind = "relative"
     """
     k = _kind(kind)
     h = _horizon(horizon)
-    values = _history(history, kind=k)
+    return _changes(_history(history, kind=k), h, k)
+
+
+def _changes(values: FloatArray, h: int, k: Kind) -> Changes:
+    """:func:`changes` of a history that :func:`_history` has checked."""
     start, end = values[..., :-h], values[..., h:]
     if h >= values.shape[-1]:
         start = end = values[..., :0]
@@ -424,7 +428,7 @@ def peer_rate(
         raise ScoringError(f"percentile must be a fraction in [0, 1], got {percentile!r}{hint}")
     where = q if sign > 0 else 1.0 - q
     values = _history(history, kind="relative")
-    observed = changes(values, horizon=1, kind="relative").values()
+    observed = _changes(values, 1, "relative").values()
     if observed.size == 0:
         raise ScoringError("history has no year-on-year change to learn from (all missing?)")
     if lower is None and upper is None:
