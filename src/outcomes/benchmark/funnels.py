@@ -19,7 +19,7 @@ from outcomes.benchmark._common import (
     _text,
 )
 from outcomes.errors import ScoringError
-from outcomes.stats.intervals import Interval, _count_limits, z_value
+from outcomes.stats.intervals import Interval, _count_limits, _interval, z_value
 from outcomes.stats.intervals import confidence_level as _confidence
 
 
@@ -416,7 +416,7 @@ def funnel_limits(
                 "the funnel limits are too large to represent for denominator "
                 f"{float(np.broadcast_to(x, bad.shape)[bad].flat[0])!r} (too small a denominator)"
             )
-        result[c] = Interval(_scalar(low), _scalar(high))
+        result[c] = _interval(low, high)
     return result
 
 
@@ -440,11 +440,6 @@ def _limits_at(
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
-def _scalar(array: Any) -> Any:
-    array = np.asarray(array, dtype=np.float64)
-    return float(array) if array.ndim == 0 else array
-
-
 def _r_nchar(number: float) -> int:
     """Characters R uses to print a whole number (``nchar``): scientific notation wins when
     shorter, as in R's ``as.character`` (1e+05 has 5 characters, 110000 has 6)."""
@@ -453,7 +448,7 @@ def _r_nchar(number: float) -> int:
     exponent = len(digits) - 1
     mantissa = 1 if len(significant) == 1 else len(significant) + 1
     scientific = mantissa + 2 + max(2, len(str(exponent)))
-    return min(len(digits), scientific) if scientific < len(digits) else len(digits)
+    return min(len(digits), scientific)
 
 
 def _axis_floor(x: float) -> float:

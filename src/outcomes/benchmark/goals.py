@@ -9,7 +9,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, _shown
+from outcomes._arrays import FloatArray, _shown, round_half_up
 from outcomes.benchmark._common import (
     TextResult,
     _array,
@@ -228,7 +228,7 @@ def percentile_range_goal(
     <Comparison.BETTER: 'BETTER'>
     """
     values = _array(peers, "peers").ravel()
-    values = np.sort(values[~np.isnan(values)])
+    values = values[~np.isnan(values)]
     qs = []
     for name, q in (("lower_percentile", lower_percentile), ("upper_percentile", upper_percentile)):
         try:
@@ -245,8 +245,6 @@ def percentile_range_goal(
         )
     if values.size <= 3:
         return Interval(math.nan, math.nan)
-    from outcomes._arrays import round_half_up
-
     bounds = np.quantile(values, qs, method="linear")
     low, high = (float(round_half_up(x, 10)) for x in bounds)
     return Interval(low, high)
