@@ -60,6 +60,10 @@ def as_float_array(
 
     >>> as_float_array([1, 2.5], "baseline", error=OutcomesError).tolist()
     [1.0, 2.5]
+    >>> as_float_array("3", "baseline", error=OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: baseline must be numbers, got '3'
     >>> as_float_array(10**400, "baseline", error=OutcomesError)
     Traceback (most recent call last):
     ...
@@ -67,6 +71,8 @@ def as_float_array(
     """
     if isinstance(value, bool | np.bool_):
         raise error(f"{name} must be numbers, got {value!r}")
+    if isinstance(value, str | bytes):  # numpy would parse "3" as 3.0
+        raise error(f"{name} must be numbers, got {_shown(value)}")
     try:
         array = np.asarray(value, dtype=np.float64)
     except OverflowError:

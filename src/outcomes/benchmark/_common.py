@@ -23,8 +23,6 @@ TextResult = npt.NDArray[np.str_]
 
 def _array(value: Any, name: str) -> FloatArray:
     """Numbers (NaN = missing) as a float array; infinities and text raise, naming ``name``."""
-    if isinstance(value, str):
-        raise ScoringError(f"{name} must be numbers, got {value!r}")
     return as_float_array(value, name, error=ScoringError, finite=False)
 
 
