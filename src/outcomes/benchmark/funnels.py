@@ -248,10 +248,7 @@ def funnel_significance(
     n, d, scalar = _funnel_inputs(numerator, denominator, stat, scale, rate, kind)
     valid = ~(np.isnan(n) | np.isnan(d))
     if target is not None:
-        t = _array(target, "target")
-        if t.ndim or np.isnan(t):
-            raise ScoringError(f"target must be one number, got {target!r}")
-        reference = float(t) / scale
+        reference = _reference(target, stat, scale)
     elif stat == "ratio":
         reference = 1.0
     else:
@@ -265,8 +262,6 @@ def funnel_significance(
             )
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if stat == "proportion":
-            if not 0.0 <= reference <= 1.0:
-                raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
             from scipy.special import ndtri
 
             observed = n / d
@@ -280,8 +275,6 @@ def funnel_significance(
                 np.int8(3),
             )
         else:
-            if reference < 0:
-                raise ScoringError(f"target must be >= 0, got {target!r}")
             lo2, hi2 = _count_interval(n, _TWO_SIGMA)
             lo3, hi3 = _count_interval(n, _THREE_SIGMA)
             dd = np.where(valid, d, 1.0)
@@ -400,16 +393,13 @@ def funnel_limits(
     x = as_float_array(denominator, "denominator", error=ScoringError)
     if (x <= 0).any():
         raise ScoringError(f"denominator must be > 0, got {float(x[x <= 0].flat[0])!r}")
-    t = _array(target, "target")
-    if t.ndim or np.isnan(t):
-        raise ScoringError(f"target must be one number, got {target!r}")
-    reference = float(t) / scale
+    reference = _reference(target, stat, scale)
     levels = [confidence] if isinstance(confidence, int | float) else list(confidence)
     result: dict[float, Interval[float] | Interval[FloatArray]] = {}
     for level in levels:
         c = _confidence(level)
         with np.errstate(all="ignore"):
-            low, high = _limits_at(x, reference, stat, scale, years, c, target)
+            low, high = _limits_at(x, reference, stat, scale, years, c)
         if not (np.isfinite(low).all() and np.isfinite(high).all()):
             bad = ~(np.isfinite(low) & np.isfinite(high))
             raise ScoringError(
@@ -420,20 +410,30 @@ def funnel_limits(
     return result
 
 
+def _reference(target: object, stat: str, scale: float) -> float:
+    """A given target on the scale of 1 (``target / per``), checked once where it enters: one
+    number, a proportion in [0, 1], a ratio or rate >= 0."""
+    t = _array(target, "target")
+    if t.ndim or np.isnan(t):
+        raise ScoringError(f"target must be one number, got {target!r}")
+    reference = float(t) / scale
+    if stat == "proportion" and not 0.0 <= reference <= 1.0:
+        raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
+    if reference < 0:
+        raise ScoringError(f"target must be >= 0, got {target!r}")
+    return reference
+
+
 def _limits_at(
-    x: FloatArray, reference: float, stat: str, scale: float, years: float, c: float, target: Any
+    x: FloatArray, reference: float, stat: str, scale: float, years: float, c: float
 ) -> tuple[FloatArray, FloatArray]:
     """Lower and upper limits at ``x`` on the ``per`` scale for one confidence level."""
     if stat == "proportion":
-        if not 0.0 <= reference <= 1.0:
-            raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
         z = z_value(c)
         spread = z * np.sqrt(reference * (1 - reference) / x)
         low = np.clip(reference - spread, 0.0, 1.0) * scale
         high = np.clip(reference + spread, 0.0, 1.0) * scale
     else:
-        if reference < 0:
-            raise ScoringError(f"target must be >= 0, got {target!r}")
         exposure = x * years if stat == "rate" else x
         o_low, o_high = _poisson_curves(reference * exposure, c)
         low, high = o_low / exposure * scale, o_high / exposure * scale
