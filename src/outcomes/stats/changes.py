@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, check_choice
 from outcomes._fields import ArrayField, TextArray, same_fields
 from outcomes.errors import ScoringError
 from outcomes.polarity import Polarity
@@ -49,11 +49,7 @@ class RealismNote(enum.StrEnum):
 
 
 def _kind(kind: object) -> Kind:
-    if kind == "relative":
-        return "relative"
-    if kind == "absolute":
-        return "absolute"
-    raise ScoringError(f"kind must be 'relative' or 'absolute', got {kind!r}")
+    return cast(Kind, check_choice(kind, "kind", ("relative", "absolute"), ScoringError))
 
 
 #: Most periods ahead a change or a forecast may look (a century of months).
