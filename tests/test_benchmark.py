@@ -1282,3 +1282,17 @@ def test_score_carries_significance_against_the_benchmark_beside_its_verdict() -
 def test_huge_arguments_are_refused(call: Any, message: str) -> None:
     with pytest.raises(ScoringError, match=message):
         call()
+
+
+def test_funnel_ratio_uses_the_exact_limits_of_a_fractional_count() -> None:
+    # below 10 events the funnel compares with the exact Poisson limits of the count itself,
+    # as poisson_exact gives them (a fraction below 1 once got the limits of 1 event)
+    from outcomes.stats import poisson_exact
+
+    counts = np.array([0.3, 0.5, 2.5, 7.0, 12.0])
+    expected = np.array([0.001, 0.01, 0.6, 2.0, 5.0])
+    lo, hi = poisson_exact(counts, 0.95)
+    got = funnel_significance(counts, expected, statistic="ratio")
+    outside = (lo / expected > 1) | (hi / expected < 1)
+    assert ((got != "NOT_SIGNIFICANT") == outside).all()
+    assert got[0] == "NOT_SIGNIFICANT"

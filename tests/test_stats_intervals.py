@@ -117,3 +117,11 @@ def test_vectorised_equals_scalar(xs: list[int]) -> None:
     for i, x in enumerate(xs):
         assert together.lower[i] == byar(x).lower and together.upper[i] == byar(x).upper
         assert exact.upper[i] == poisson_exact(x).upper
+
+
+def test_text_is_not_a_count() -> None:
+    # numpy would read "3" as 3.0; a count given as text is refused
+    with pytest.raises(ScoringError, match="count must be numbers, got '3'"):
+        rate_ci("3", 100)
+    with pytest.raises(ScoringError, match="must be numbers"):
+        wilson(3, b"10")

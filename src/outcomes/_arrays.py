@@ -10,6 +10,7 @@ through :func:`scalar_or_array` (a 0-d result is a Python float) after
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any, overload
@@ -35,6 +36,10 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def _shown(value: object) -> str:
+    """``repr`` of a value for a message: at most 80 characters, a huge whole number as its
+    number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
+        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -55,6 +60,10 @@ def as_float_array(
 
     >>> as_float_array([1, 2.5], "baseline", error=OutcomesError).tolist()
     [1.0, 2.5]
+    >>> as_float_array("3", "baseline", error=OutcomesError)
+    Traceback (most recent call last):
+    ...
+    outcomes.errors.OutcomesError: baseline must be numbers, got '3'
     >>> as_float_array(10**400, "baseline", error=OutcomesError)
     Traceback (most recent call last):
     ...
@@ -62,6 +71,8 @@ def as_float_array(
     """
     if isinstance(value, bool | np.bool_):
         raise error(f"{name} must be numbers, got {value!r}")
+    if isinstance(value, str | bytes):  # numpy would parse "3" as 3.0
+        raise error(f"{name} must be numbers, got {_shown(value)}")
     try:
         array = np.asarray(value, dtype=np.float64)
     except OverflowError:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, _shown, as_float_array
 from outcomes.errors import ScoringError
 
 TextResult = npt.NDArray[np.str_]
@@ -23,14 +23,7 @@ TextResult = npt.NDArray[np.str_]
 
 def _array(value: Any, name: str) -> FloatArray:
     """Numbers (NaN = missing) as a float array; infinities and text raise, naming ``name``."""
-    if isinstance(value, str):
-        raise ScoringError(f"{name} must be numbers, got {value!r}")
-    array = as_float_array(value, name, error=ScoringError, finite=False)
-    if np.isinf(array).any():
-        where = tuple(int(i) for i in np.argwhere(np.isinf(array))[0]) if array.ndim else ()
-        at = f" at index {where}" if where else ""
-        raise ScoringError(f"{name} must be finite or missing (NaN), got an infinite value{at}")
-    return array
+    return as_float_array(value, name, error=ScoringError, finite=False)
 
 
 def _broadcast(named: Mapping[str, FloatArray]) -> list[FloatArray]:
@@ -57,24 +50,10 @@ def _positive(value: Any, name: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise ScoringError(f"{name} must be a positive number, got {_short(value)}") from None
+        raise ScoringError(f"{name} must be a positive number, got {_shown(value)}") from None
     if not (math.isfinite(number) and number > 0):
-        raise ScoringError(f"{name} must be a positive number, got {_short(value)}")
+        raise ScoringError(f"{name} must be a positive number, got {_shown(value)}")
     return number
-
-
-def _short(value: object) -> str:
-    """``repr`` of a value, a huge integer as its number of digits."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
-        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
-    return repr(value)
-
-
-def _choice(value: object, name: str, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        options = ", ".join(repr(a) for a in allowed)
-        raise ScoringError(f"{name} must be one of {options}, got {value!r}")
-    return value
 
 
 def _ordered(lower: FloatArray, upper: FloatArray, names: tuple[str, str]) -> None:

@@ -10,18 +10,16 @@ from typing import Any, Literal, overload
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, _shown, as_float_array, check_choice
 from outcomes.benchmark._common import (
     TextResult,
     _array,
     _broadcast,
-    _choice,
     _positive,
-    _short,
     _text,
 )
 from outcomes.errors import ScoringError
-from outcomes.stats.intervals import Interval, z_value
+from outcomes.stats.intervals import Interval, _count_limits, _interval, z_value
 from outcomes.stats.intervals import confidence_level as _confidence
 
 
@@ -74,22 +72,7 @@ _MAX_POINTS = 100_000
 
 def _count_interval(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
     """PHE's interval for an observed count: exact Poisson below 10 events, Byar from 10."""
-    from scipy.special import chdtri, ndtri
-
-    z = float(ndtri(0.5 + confidence / 2.0))
-    alpha = 1.0 - confidence
-    x = np.where(np.isnan(count), 0.0, count)
-    safe = np.maximum(x, 1.0)
-    a = 1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))
-    low = np.array(safe * (a * a * a), dtype=np.float64)
-    b = 1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))
-    high = np.array((x + 1) * (b * b * b), dtype=np.float64)
-    small = x < 10
-    if small.any():  # the exact limits only where needed: they cost 50 times Byar's
-        few = x[small]
-        low[small] = np.where(few > 0, chdtri(2 * np.maximum(few, 1.0), 1 - alpha / 2) / 2, 0.0)
-        high[small] = chdtri(2 * few + 2, alpha / 2) / 2
-    return low, high
+    return _count_limits(np.where(np.isnan(count), 0.0, count), confidence, z_value(confidence))
 
 
 def _funnel_inputs(
@@ -158,8 +141,8 @@ def _funnel_inputs(
 
 
 def _funnel_args(statistic: object, rate_type: object, per: object) -> tuple[str, str, float]:
-    stat = _choice(statistic, "statistic", _STATISTICS)
-    kind = _choice(rate_type, "rate_type", ("crude", "dsr"))
+    stat = check_choice(statistic, "statistic", _STATISTICS, ScoringError)
+    kind = check_choice(rate_type, "rate_type", ("crude", "dsr"), ScoringError)
     return stat, kind, _positive(per, "per")
 
 
@@ -265,10 +248,7 @@ def funnel_significance(
     n, d, scalar = _funnel_inputs(numerator, denominator, stat, scale, rate, kind)
     valid = ~(np.isnan(n) | np.isnan(d))
     if target is not None:
-        t = _array(target, "target")
-        if t.ndim or np.isnan(t):
-            raise ScoringError(f"target must be one number, got {target!r}")
-        reference = float(t) / scale
+        reference = _reference(target, stat, scale)
     elif stat == "ratio":
         reference = 1.0
     else:
@@ -282,8 +262,6 @@ def funnel_significance(
             )
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if stat == "proportion":
-            if not 0.0 <= reference <= 1.0:
-                raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
             from scipy.special import ndtri
 
             observed = n / d
@@ -297,8 +275,6 @@ def funnel_significance(
                 np.int8(3),
             )
         else:
-            if reference < 0:
-                raise ScoringError(f"target must be >= 0, got {target!r}")
             lo2, hi2 = _count_interval(n, _TWO_SIGMA)
             lo3, hi3 = _count_interval(n, _THREE_SIGMA)
             dd = np.where(valid, d, 1.0)
@@ -411,55 +387,57 @@ def funnel_limits(
     >>> round(lo, 1), round(hi, 1)
     (58.3, 147.4)
     """
-    stat = _choice(statistic, "statistic", _STATISTICS)
+    stat = check_choice(statistic, "statistic", _STATISTICS, ScoringError)
     scale = _positive(per, "per")
     years = _positive(years_of_data, "years_of_data")
     x = as_float_array(denominator, "denominator", error=ScoringError)
     if (x <= 0).any():
         raise ScoringError(f"denominator must be > 0, got {float(x[x <= 0].flat[0])!r}")
-    t = _array(target, "target")
-    if t.ndim or np.isnan(t):
-        raise ScoringError(f"target must be one number, got {target!r}")
-    reference = float(t) / scale
+    reference = _reference(target, stat, scale)
     levels = [confidence] if isinstance(confidence, int | float) else list(confidence)
     result: dict[float, Interval[float] | Interval[FloatArray]] = {}
     for level in levels:
         c = _confidence(level)
         with np.errstate(all="ignore"):
-            low, high = _limits_at(x, reference, stat, scale, years, c, target)
+            low, high = _limits_at(x, reference, stat, scale, years, c)
         if not (np.isfinite(low).all() and np.isfinite(high).all()):
             bad = ~(np.isfinite(low) & np.isfinite(high))
             raise ScoringError(
                 "the funnel limits are too large to represent for denominator "
                 f"{float(np.broadcast_to(x, bad.shape)[bad].flat[0])!r} (too small a denominator)"
             )
-        result[c] = Interval(_scalar(low), _scalar(high))
+        result[c] = _interval(low, high)
     return result
 
 
+def _reference(target: object, stat: str, scale: float) -> float:
+    """A given target on the scale of 1 (``target / per``), checked once where it enters: one
+    number, a proportion in [0, 1], a ratio or rate >= 0."""
+    t = _array(target, "target")
+    if t.ndim or np.isnan(t):
+        raise ScoringError(f"target must be one number, got {target!r}")
+    reference = float(t) / scale
+    if stat == "proportion" and not 0.0 <= reference <= 1.0:
+        raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
+    if reference < 0:
+        raise ScoringError(f"target must be >= 0, got {target!r}")
+    return reference
+
+
 def _limits_at(
-    x: FloatArray, reference: float, stat: str, scale: float, years: float, c: float, target: Any
+    x: FloatArray, reference: float, stat: str, scale: float, years: float, c: float
 ) -> tuple[FloatArray, FloatArray]:
     """Lower and upper limits at ``x`` on the ``per`` scale for one confidence level."""
     if stat == "proportion":
-        if not 0.0 <= reference <= 1.0:
-            raise ScoringError(f"target must be between 0 and per={scale:g}, got {target!r}")
         z = z_value(c)
         spread = z * np.sqrt(reference * (1 - reference) / x)
         low = np.clip(reference - spread, 0.0, 1.0) * scale
         high = np.clip(reference + spread, 0.0, 1.0) * scale
     else:
-        if reference < 0:
-            raise ScoringError(f"target must be >= 0, got {target!r}")
         exposure = x * years if stat == "rate" else x
         o_low, o_high = _poisson_curves(reference * exposure, c)
         low, high = o_low / exposure * scale, o_high / exposure * scale
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
-
-
-def _scalar(array: Any) -> Any:
-    array = np.asarray(array, dtype=np.float64)
-    return float(array) if array.ndim == 0 else array
 
 
 def _r_nchar(number: float) -> int:
@@ -470,7 +448,7 @@ def _r_nchar(number: float) -> int:
     exponent = len(digits) - 1
     mantissa = 1 if len(significant) == 1 else len(significant) + 1
     scientific = mantissa + 2 + max(2, len(str(exponent)))
-    return min(len(digits), scientific) if scientific < len(digits) else len(digits)
+    return min(len(digits), scientific)
 
 
 def _axis_floor(x: float) -> float:
@@ -566,10 +544,10 @@ def funnel_table(
     years = _positive(years_of_data, "years_of_data")
     if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= _MAX_POINTS:
         raise ScoringError(
-            f"points must be a whole number from 2 to {_MAX_POINTS:,}, got {_short(points)}"
+            f"points must be a whole number from 2 to {_MAX_POINTS:,}, got {_shown(points)}"
         )
     if stat == "ratio":
-        _choice(ratio_type, "ratio_type", ("count", "isr"))
+        check_choice(ratio_type, "ratio_type", ("count", "isr"), ScoringError)
     n, d, _ = _funnel_inputs(numerator, denominator, stat, scale, rate, kind)
     n, d = np.atleast_1d(n).ravel(), np.atleast_1d(d).ravel()
     keep = ~np.isnan(n)

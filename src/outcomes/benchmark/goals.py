@@ -9,13 +9,12 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, _shown, round_half_up
 from outcomes.benchmark._common import (
     TextResult,
     _array,
     _broadcast,
     _ordered,
-    _short,
     _text,
 )
 from outcomes.errors import ScoringError
@@ -229,13 +228,13 @@ def percentile_range_goal(
     <Comparison.BETTER: 'BETTER'>
     """
     values = _array(peers, "peers").ravel()
-    values = np.sort(values[~np.isnan(values)])
+    values = values[~np.isnan(values)]
     qs = []
     for name, q in (("lower_percentile", lower_percentile), ("upper_percentile", upper_percentile)):
         try:
             number = float(q)
         except (TypeError, ValueError, OverflowError):
-            raise ScoringError(f"{name} must be a number in [0, 100], got {_short(q)}") from None
+            raise ScoringError(f"{name} must be a number in [0, 100], got {_shown(q)}") from None
         if not 0.0 <= number <= 100.0:
             raise ScoringError(f"{name} must be a number in [0, 100], got {q!r}")
         qs.append(number / 100.0)
@@ -246,8 +245,6 @@ def percentile_range_goal(
         )
     if values.size <= 3:
         return Interval(math.nan, math.nan)
-    from outcomes._arrays import round_half_up
-
     bounds = np.quantile(values, qs, method="linear")
     low, high = (float(round_half_up(x, 10)) for x in bounds)
     return Interval(low, high)

@@ -9,12 +9,11 @@ from typing import Literal, overload
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, check_choice
 from outcomes.benchmark._common import (
     TextResult,
     _array,
     _broadcast,
-    _choice,
     _ordered,
     _positive,
     _text,
@@ -219,7 +218,7 @@ def compare(
     <Significance.NOT_COMPARED: 'NOT_COMPARED'>
     """
     pol = Polarity.parse(polarity)
-    name = _choice(method, "method", tuple(_NEEDS))
+    name = check_choice(method, "method", tuple(_NEEDS), ScoringError)
     given = {
         "lower": lower,
         "upper": upper,

@@ -10,13 +10,12 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray
+from outcomes._arrays import FloatArray, check_choice
 from outcomes._fields import ArrayField, PolarityField, TextArray, same_fields
 from outcomes.benchmark._common import (
     TextResult,
     _array,
     _broadcast,
-    _choice,
     _ordered,
 )
 from outcomes.errors import ScoringError
@@ -285,7 +284,7 @@ def recent_trend(
     ('INCREASING_GETTING_BETTER', 46.77, 'Increasing and getting better')
     """
     pol = Polarity.parse(polarity)
-    how = _choice(method, "method", ("ci_regression", "cochran_armitage"))
+    how = check_choice(method, "method", ("ci_regression", "cochran_armitage"), ScoringError)
     if isinstance(points, bool) or not isinstance(points, int) or points < 3:
         raise ScoringError(f"points must be a whole number >= 3, got {points!r}")
     if isinstance(year_range, bool) or not isinstance(year_range, int) or year_range < 1:

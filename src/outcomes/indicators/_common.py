@@ -12,10 +12,10 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, _shown, as_float_array
 from outcomes._fields import ArrayField, TextArray
 from outcomes.errors import ScoringError
-from outcomes.stats import Interval, z_value
+from outcomes.stats import Interval, confidence_level
 
 PHE_LIFE_TABLE_AGES: tuple[int, ...] = (0, 1, *range(5, 95, 5))
 
@@ -330,9 +330,7 @@ def _levels(confidence: Any) -> tuple[float, ...]:
     items = list(np.ravel(confidence)) if several else [confidence]
     if not items:
         raise ScoringError("confidence must hold at least one level, got an empty sequence")
-    for c in items:
-        z_value(c)  # validates: a fraction in (0, 1)
-    levels = tuple(float(c) for c in items)
+    levels = tuple(confidence_level(c) for c in items)  # each a fraction in (0, 1)
     if len(set(levels)) != len(levels):
         repeated = next(c for c in levels if levels.count(c) > 1)
         raise ScoringError(f"confidence levels must differ, got {repeated!r} twice")
@@ -350,35 +348,25 @@ def _per(per: Any, *, positive: bool = True) -> float:
     return value
 
 
-def _shown(value: Any) -> str:
-    """``repr`` of a value, a huge integer as its number of digits."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
-        return f"a number of about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
-    return repr(value)
-
-
 def _inspect(
     value: Any,
     name: str,
     *,
     nonnegative: bool = False,
     missing_as_zero: bool = False,
-    check_inf: bool = True,
 ) -> tuple[FloatArray, float]:
-    """Float array and its smallest element (NaN if any is missing); infinities refused.
+    """Float array and its smallest element (NaN if any is missing); infinities refused (by
+    :func:`~outcomes._arrays.as_float_array`).
 
-    One or two reductions decide the common case (all finite and >= 0); only arrays that fail
-    them are inspected element by element. With ``check_inf=False`` the caller refuses +inf
-    later from the row sums it computes anyway (:func:`_row_sums`).
+    One reduction decides the common case (all present and >= 0); only arrays that fail it
+    are inspected element by element.
     """
     array = as_float_array(value, name, error=ScoringError, finite=False)
     if not array.size:
         return array, 0.0
     smallest = float(array.min())
-    if smallest >= 0 and (not check_inf or array.max() < np.inf):
+    if smallest >= 0:
         return array, smallest
-    if np.isinf(array).any():
-        raise ScoringError(f"{name} must be finite, got an infinite value")
     if missing_as_zero and math.isnan(smallest):
         array = np.where(np.isnan(array), 0.0, array)
         smallest = float(array.min())
@@ -403,14 +391,6 @@ def _dot_rows(array: FloatArray, vector: FloatArray) -> FloatArray:
     for start in range(0, rows.shape[0], _BLOCK):
         out[start : start + _BLOCK] = rows[start : start + _BLOCK] @ vector
     return out.reshape(array.shape[:-1])
-
-
-def _row_sums(array: FloatArray, name: str) -> FloatArray:
-    """Sums over the last axis; refuses the infinities that :func:`_inspect` left to it."""
-    total = _dot_rows(array, np.ones(array.shape[-1]))
-    if not np.isfinite(total).all() and np.isinf(array).any():
-        raise ScoringError(f"{name} must be finite, got an infinite value")
-    return total
 
 
 def _nonnegative(array: FloatArray, name: str) -> None:

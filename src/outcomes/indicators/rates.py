@@ -29,13 +29,13 @@ from outcomes.indicators._common import (
     _per,
     _quiet,
     _require_bands,
-    _row_sums,
     _sweep,
 )
 from outcomes.indicators.standards import (
     _weights,
 )
-from outcomes.stats import byar, poisson_exact, rate_ci, wilson
+from outcomes.stats import rate_ci, wilson, z_value
+from outcomes.stats.intervals import _byar, _count_limits
 
 # --------------------------------------------------------------------------------------------
 # Directly standardised rates
@@ -124,8 +124,8 @@ def _dsr(
     """Validate, then :func:`_dsr_core` (``variance_counts``: PHE's non-independent events)."""
     levels = _levels(confidence)
     scale = _per(per)
-    x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True, check_inf=False)
-    n, smallest = _inspect(population, "population", nonnegative=True, check_inf=False)
+    x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True)
+    n, smallest = _inspect(population, "population", nonnegative=True)
     _require_bands(x, "count", count)
     _require_bands(n, "population", population)
     _check_bands(x, "count", n, "population")
@@ -183,6 +183,23 @@ def _dsr_sums(
     )
 
 
+def _finish(
+    code: npt.NDArray[np.uint8],
+    value: FloatArray,
+    limits: list[tuple[FloatArray, FloatArray]],
+) -> tuple[FloatArray, list[tuple[FloatArray, FloatArray]]]:
+    """Give every uncomputed value a note (:func:`_sweep`), then blank the value and limits
+    of every area with a note."""
+    _sweep(code, value, *(a for pair in limits for a in pair))
+    if code.any():
+        bad = code != 0
+        value = np.where(bad, np.nan, value)
+        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
+    return np.asarray(value, dtype=np.float64), [
+        (np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)) for lo, hi in limits
+    ]
+
+
 def _dsr_core(
     events: FloatArray,
     population: FloatArray,
@@ -198,10 +215,6 @@ def _dsr_core(
     n = population
     w_sum = weights.sum(axis=-1)
     weighted, spread, total, total_pop = _dsr_sums(events, n, weights, variance_counts)
-    if not (np.isfinite(total).all() and np.isfinite(total_pop).all()):
-        for array, name in ((events, "count"), (n, "population")):
-            if np.isinf(array).any():
-                raise ScoringError(f"{name} must be finite, got an infinite value")
     with np.errstate(divide="ignore", invalid="ignore"):
         value = weighted / w_sum * per
         variance = spread / (w_sum * w_sum)
@@ -220,16 +233,12 @@ def _dsr_core(
         factor = np.sqrt(variance / safe_total) * per
     limits = []
     for c in levels:
-        lo, hi = byar(safe_total, c)
+        lo, hi = _byar(safe_total, z_value(c))  # the totals are valid counts already
         with np.errstate(invalid="ignore"):
             limits.append((value + factor * (lo - safe_total), value + factor * (hi - safe_total)))
-    _sweep(code, value, *(a for pair in limits for a in pair))
-    if code.any():
-        bad = code != 0
-        value = np.where(bad, np.nan, value)
-        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
+    value, limits = _finish(code, value, limits)
     return RateResult(
-        value=np.asarray(value, dtype=np.float64),
+        value=value,
         lower=limits[0][0],
         upper=limits[0][1],
         note=_note_text(code),
@@ -313,8 +322,9 @@ def isr(
     levels = _levels(confidence)
     core = _isr_core(count, population, reference_count, reference_population, observed_total)
     observed, expected, ref_rate, code = core
-    ref = ref_rate * _per(per)
-    return _isr_result(observed, expected, ref, code, levels, _per(per), ref)
+    scale = _per(per)
+    ref = ref_rate * scale
+    return _isr_result(observed, expected, ref, code, levels, scale, ref)
 
 
 @_quiet
@@ -379,9 +389,7 @@ def isratio(
 def _isr_core(
     count: Any, population: Any, reference_count: Any, reference_population: Any, total: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.uint8]]:
-    n, _ = _inspect(
-        population, "population", nonnegative=True, missing_as_zero=True, check_inf=False
-    )
+    n, _ = _inspect(population, "population", nonnegative=True, missing_as_zero=True)
     _require_bands(n, "population", population)
     ref_x = _bands_array(reference_count, "reference_count", nonnegative=True, missing_as_zero=True)
     ref_n = _bands_array(reference_population, "reference_population")
@@ -394,16 +402,14 @@ def _isr_core(
     _check_bands(ref_x, "reference_count", ref_n, "reference_population")
     rate = ref_x / ref_n
     expected = _dot_rows(n, rate) if rate.ndim == 1 else (n * rate).sum(axis=-1)
-    if not np.isfinite(expected).all() and np.isinf(n).any():
-        raise ScoringError("population must be finite, got an infinite value")
     ref_rate = ref_x.sum(axis=-1) / ref_n.sum(axis=-1)
     if total is None:
         if count is None:
             raise ScoringError("count is required unless observed_total is given")
-        x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True, check_inf=False)
+        x, _ = _inspect(count, "count", nonnegative=True, missing_as_zero=True)
         _require_bands(x, "count", count)
         _check_bands(x, "count", n, "population")
-        observed = _row_sums(x, "count")
+        observed = _dot_rows(x, np.ones(x.shape[-1]))
     else:
         observed = _array(total, "observed_total", nonnegative=True)
         if count is not None:
@@ -436,25 +442,16 @@ def _isr_result(
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = factor / expected
         value = observed * scale
-    exact = safe_obs < 10
     limits = []
     for c in levels:
-        lo, hi = byar(safe_obs, c)
-        lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
-        if exact.any():
-            elo, ehi = poisson_exact(safe_obs[exact], c)
-            lo[exact], hi[exact] = elo, ehi
+        lo, hi = _count_limits(safe_obs, c, z_value(c))
         limits.append((lo * scale, hi * scale))
-    _sweep(code, value, *(a for pair in limits for a in pair))
-    if code.any():
-        bad = code != 0
-        value = np.where(bad, np.nan, value)
-        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
+    value, limits = _finish(code, value, limits)
     method = "Byar (exact below 10 observed events)"
     return ISRResult(
-        value=np.asarray(value, dtype=np.float64),
-        lower=np.asarray(limits[0][0]),
-        upper=np.asarray(limits[0][1]),
+        value=value,
+        lower=limits[0][0],
+        upper=limits[0][1],
         note=_note_text(code),
         confidence=levels,
         intervals=_interval_map(levels, limits),
@@ -487,21 +484,6 @@ def _count_denominator(
     code[n == 0] = _CODE[Note.ZERO_DENOMINATOR]
     code[np.isnan(x) | np.isnan(n)] = _CODE[Note.MISSING_VALUE]
     return x, n, code
-
-
-def _finish(
-    code: npt.NDArray[np.uint8],
-    value: FloatArray,
-    limits: list[tuple[FloatArray, FloatArray]],
-) -> tuple[FloatArray, list[tuple[FloatArray, FloatArray]]]:
-    _sweep(code, value, *(a for pair in limits for a in pair))
-    if code.any():
-        bad = code != 0
-        value = np.where(bad, np.nan, value)
-        limits = [(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)) for lo, hi in limits]
-    return np.asarray(value, dtype=np.float64), [
-        (np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)) for lo, hi in limits
-    ]
 
 
 def _count_result(

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from outcomes._arrays import FloatArray, as_float_array
+from outcomes._arrays import FloatArray, as_float_array, check_choice
 from outcomes._fields import ArrayField, TextArray, same_fields
 from outcomes.errors import ScoringError
 from outcomes.polarity import Polarity
@@ -49,11 +49,7 @@ class RealismNote(enum.StrEnum):
 
 
 def _kind(kind: object) -> Kind:
-    if kind == "relative":
-        return "relative"
-    if kind == "absolute":
-        return "absolute"
-    raise ScoringError(f"kind must be 'relative' or 'absolute', got {kind!r}")
+    return cast(Kind, check_choice(kind, "kind", ("relative", "absolute"), ScoringError))
 
 
 #: Most periods ahead a change or a forecast may look (a century of months).
@@ -91,11 +87,6 @@ def _history(history: npt.ArrayLike, *, kind: Kind, two_d: bool = False) -> Floa
         raise ScoringError(f"history must be areas x periods, got a single value {history!r}")
     if two_d and values.ndim != 2:
         raise ScoringError(f"history must be 2-D (areas x periods), got shape {values.shape}")
-    if np.isinf(values).any():
-        where = tuple(int(i) for i in np.argwhere(np.isinf(values))[0])
-        raise ScoringError(
-            f"history must be finite or missing (NaN), got {float(values[where])!r} at {where}"
-        )
     big = np.abs(values) > _LARGEST
     if big.any():
         where = tuple(int(i) for i in np.argwhere(big)[0])
@@ -140,7 +131,7 @@ def _sampling_sd(
                 f"{name} has shape {arr.shape}, history has shape {values.shape}; "
                 "give one limit per value"
             )
-        if np.isinf(arr).any() or (np.abs(arr) > _LARGEST).any():
+        if (np.abs(arr) > _LARGEST).any():
             raise ScoringError(
                 f"{name} must be finite and within +-{_LARGEST:g}, or missing (NaN); got "
                 f"{float(np.nanmax(np.abs(arr)))!r}"
@@ -277,7 +268,11 @@ def changes(history: npt.ArrayLike, *, horizon: int = 1, kind: Kind = "relative"
     """
     k = _kind(kind)
     h = _horizon(horizon)
-    values = _history(history, kind=k)
+    return _changes(_history(history, kind=k), h, k)
+
+
+def _changes(values: FloatArray, h: int, k: Kind) -> Changes:
+    """:func:`changes` of a history that :func:`_history` has checked."""
     start, end = values[..., :-h], values[..., h:]
     if h >= values.shape[-1]:
         start = end = values[..., :0]
@@ -429,7 +424,7 @@ def peer_rate(
         raise ScoringError(f"percentile must be a fraction in [0, 1], got {percentile!r}{hint}")
     where = q if sign > 0 else 1.0 - q
     values = _history(history, kind="relative")
-    observed = changes(values, horizon=1, kind="relative").values()
+    observed = _changes(values, 1, "relative").values()
     if observed.size == 0:
         raise ScoringError("history has no year-on-year change to learn from (all missing?)")
     if lower is None and upper is None:

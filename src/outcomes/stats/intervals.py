@@ -216,10 +216,15 @@ def poisson_exact(
     >>> round(lo, 4), round(hi, 4)
     (1.6235, 11.6683)
     """
+    x = _counts(count)
+    return _interval(*_exact(x, confidence_level(confidence)))
+
+
+def _exact(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
+    """The exact Poisson limits of validated counts at a validated confidence level."""
     from scipy.special import chdtri
 
-    x = _counts(count)
-    alpha = 1.0 - confidence_level(confidence)
+    alpha = 1.0 - confidence
     # chdtri(v, p) is the inverse survival function of chi-square with v degrees of freedom
     with np.errstate(invalid="ignore", over="ignore"):
         lower = np.where(x > 0, chdtri(np.where(x > 0, 2 * x, 1.0), 1 - alpha / 2) / 2, 0.0)
@@ -229,7 +234,7 @@ def poisson_exact(
     lower = np.where((x < 1e-6) & np.isnan(lower), 0.0, lower)
     check_finite_result(np.asarray(upper), "the exact Poisson limits", ScoringError)
     check_finite_result(np.asarray(lower), "the exact Poisson limits", ScoringError)
-    return _interval(np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64))
+    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
 
 
 @overload
@@ -332,29 +337,11 @@ def rate_ci(
     )
     conf = confidence_level(confidence)
     if method == "exact":
-        lo, hi = poisson_exact(x, conf)
+        lo, hi = _exact(x, conf)
     elif method == "byar":
         lo, hi = _byar(x, _z(conf, z))
     else:
-        lo, hi = _byar(x, _z(conf, z))
-        small = np.flatnonzero(np.reshape(x, -1) < 10)  # few rows: positions, not a mask
-        if small.size:
-            shape = np.shape(x)
-            # the Byar arrays are fresh: changed in place, through flat views
-            lo = np.asarray(lo, dtype=np.float64).reshape(-1)
-            hi = np.asarray(hi, dtype=np.float64).reshape(-1)
-            counts = np.reshape(x, -1)[small]
-            whole = counts == np.floor(counts)
-            # the exact limits of 0..9 events, computed once per confidence level and looked up
-            table_lo, table_hi = _exact_below_ten(conf)
-            elo = np.empty_like(counts)
-            ehi = np.empty_like(counts)
-            index = counts[whole].astype(np.intp)
-            elo[whole], ehi[whole] = table_lo[index], table_hi[index]
-            if not whole.all():  # fractional counts (weighted or estimated): computed
-                elo[~whole], ehi[~whole] = poisson_exact(counts[~whole], conf)
-            lo[small], hi[small] = elo, ehi
-            lo, hi = lo.reshape(shape), hi.reshape(shape)
+        lo, hi = _count_limits(x, conf, _z(conf, z))
     with np.errstate(over="ignore", invalid="ignore"):
         scale = multiplier / n
         lower, upper = np.asarray(lo) * scale, np.asarray(hi) * scale
@@ -365,11 +352,34 @@ def rate_ci(
     return _interval(lower, upper)
 
 
+def _count_limits(x: FloatArray, confidence: float, zz: float) -> tuple[FloatArray, FloatArray]:
+    """PHE's limits of validated counts: exact Poisson below 10 events, Byar from 10 (the exact
+    limits only for the counts below 10; those of whole counts from a table)."""
+    lo, hi = _byar(x, zz)
+    small = np.flatnonzero(np.reshape(x, -1) < 10)  # few rows: positions, not a mask
+    if small.size:
+        shape = np.shape(x)
+        # the Byar arrays are fresh: changed in place, through flat views
+        lo, hi = lo.reshape(-1), hi.reshape(-1)
+        counts = np.reshape(x, -1)[small]
+        whole = counts == np.floor(counts)
+        # the exact limits of 0..9 events, computed once per confidence level and looked up
+        table_lo, table_hi = _exact_below_ten(confidence)
+        elo = np.empty_like(counts)
+        ehi = np.empty_like(counts)
+        index = counts[whole].astype(np.intp)
+        elo[whole], ehi[whole] = table_lo[index], table_hi[index]
+        if not whole.all():  # fractional counts (weighted or estimated): computed
+            elo[~whole], ehi[~whole] = _exact(counts[~whole], confidence)
+        lo[small], hi[small] = elo, ehi
+        lo, hi = lo.reshape(shape), hi.reshape(shape)
+    return lo, hi
+
+
 @functools.lru_cache(maxsize=32)
 def _exact_below_ten(confidence: float) -> tuple[FloatArray, FloatArray]:
     """The exact Poisson limits of 0, 1, ..., 9 events at one confidence level."""
-    lo, hi = poisson_exact(np.arange(10, dtype=np.float64), confidence)
-    lower, upper = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    lower, upper = _exact(np.arange(10, dtype=np.float64), confidence)
     lower.setflags(write=False)
     upper.setflags(write=False)
     return lower, upper
@@ -427,7 +437,7 @@ def dsr_ci(
     if (o <= 0).any():
         raise ScoringError("count must be > 0 for Dobson's method (undefined for zero events)")
     conf = confidence_level(confidence)
-    lo, hi = _byar(o, z_value(conf)) if method == "byar" else poisson_exact(o, conf)
+    lo, hi = _byar(o, z_value(conf)) if method == "byar" else _exact(o, conf)
     with np.errstate(over="ignore", invalid="ignore"):
         factor = np.sqrt(var / o)
         lower = rate + factor * (np.asarray(lo) - o)

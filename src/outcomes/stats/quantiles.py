@@ -101,8 +101,6 @@ def quantile_bounds(
     array = as_float_array(values, "peers", error=TrajectoryError, finite=False)
     if array.ndim == 0:
         raise TrajectoryError(f"peers must be a sequence of values, got {values!r}")
-    if np.isinf(array).any():
-        raise TrajectoryError("peers must be finite, got an infinite value")
     missing = np.isnan(array)
     if missing.any() and nan_policy != "omit":
         raise TrajectoryError(
