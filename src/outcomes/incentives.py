@@ -760,18 +760,13 @@ def qof_points(
     top = as_float_array(max_points, "max_points", error=IncentiveError, nonnegative=True)
     lt = as_float_array(lower, "lower", error=IncentiveError)
     ut = as_float_array(upper, "upper", error=IncentiveError)
-    try:
-        shape = np.broadcast_shapes(ach.shape, top.shape, lt.shape, ut.shape)
-    except ValueError:
-        raise IncentiveError(
-            f"shapes do not broadcast: achievement {ach.shape}, max_points {top.shape}, "
-            f"lower {lt.shape}, upper {ut.shape}"
-        ) from None
+    # the broadcast achievement, for the shape (the sums below run on the inputs as given)
+    shaped = broadcast(IncentiveError, achievement=ach, max_points=top, lower=lt, upper=ut)[0]
     if (lt >= ut).any():
         raise IncentiveError(f"lower must be < upper, got lower={lower!r}, upper={upper!r}")
     with np.errstate(over="ignore", invalid="ignore"):
         share = np.clip((ach - lt) / (ut - lt), 0.0, 1.0)
-        points = np.broadcast_to(top * share, shape)
-    if not np.isfinite(points[~np.isnan(np.broadcast_to(ach, shape))]).all():
+        points = np.broadcast_to(top * share, shaped.shape)
+    if not np.isfinite(points[~np.isnan(shaped)]).all():
         raise IncentiveError("points overflow: thresholds or achievement are too far apart")
     return float(points) if points.ndim == 0 else np.asarray(points, dtype=np.float64)

@@ -255,39 +255,43 @@ def _signs(polarity: Any, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
         ) from None
 
 
-def _average_ranks(key: FloatArray) -> FloatArray:
-    """Average rank (1 = smallest) along the last axis; NaN keys get NaN. No loop over rows."""
-    n = key.shape[-1]
-    order = np.argsort(key, axis=-1, kind="stable")  # NaN sorts last
+def _sorted_runs(
+    key: FloatArray,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """The stable order along the last axis (NaN last); where each run of equal sorted keys
+    begins (NaN != NaN: each NaN is a run of its own); and each sorted place's run start."""
+    order = np.argsort(key, axis=-1, kind="stable")
     sorted_key = np.take_along_axis(key, order, axis=-1)
-    position = np.broadcast_to(np.arange(n), key.shape)
+    position = np.broadcast_to(np.arange(key.shape[-1]), key.shape)
     new_run = np.ones(key.shape, dtype=bool)
-    new_run[..., 1:] = sorted_key[..., 1:] != sorted_key[..., :-1]  # NaN != NaN: own run
+    new_run[..., 1:] = sorted_key[..., 1:] != sorted_key[..., :-1]
     run_start = np.maximum.accumulate(np.where(new_run, position, 0), axis=-1)
-    run_end_flag = np.ones(key.shape, dtype=bool)
-    run_end_flag[..., :-1] = new_run[..., 1:]
-    ends = np.where(run_end_flag, position, n - 1)
-    run_end = np.flip(np.minimum.accumulate(np.flip(ends, axis=-1), axis=-1), axis=-1)
-    sorted_rank = (run_start + run_end) / 2.0 + 1.0
+    return order, new_run, run_start
+
+
+def _unsort(key: FloatArray, order: npt.NDArray[np.intp], sorted_rank: npt.ArrayLike) -> FloatArray:
+    """Ranks in sorted order put back in the keys' order; NaN keys get NaN."""
     rank = np.empty(key.shape, dtype=np.float64)
     np.put_along_axis(rank, order, sorted_rank, axis=-1)
     rank[np.isnan(key)] = np.nan
     return rank
 
 
+def _average_ranks(key: FloatArray) -> FloatArray:
+    """Average rank (1 = smallest) along the last axis; NaN keys get NaN. No loop over rows."""
+    n = key.shape[-1]
+    order, new_run, run_start = _sorted_runs(key)
+    run_end_flag = np.ones(key.shape, dtype=bool)
+    run_end_flag[..., :-1] = new_run[..., 1:]
+    ends = np.where(run_end_flag, np.arange(n), n - 1)
+    run_end = np.flip(np.minimum.accumulate(np.flip(ends, axis=-1), axis=-1), axis=-1)
+    return _unsort(key, order, (run_start + run_end) / 2.0 + 1.0)
+
+
 def _min_ranks(key: FloatArray) -> FloatArray:
     """Minimum rank (1 = smallest; ties share the first rank) along the last axis; NaN -> NaN."""
-    n = key.shape[-1]
-    order = np.argsort(key, axis=-1, kind="stable")
-    sorted_key = np.take_along_axis(key, order, axis=-1)
-    position = np.broadcast_to(np.arange(n), key.shape)
-    new_run = np.ones(key.shape, dtype=bool)
-    new_run[..., 1:] = sorted_key[..., 1:] != sorted_key[..., :-1]
-    run_start = np.maximum.accumulate(np.where(new_run, position, 0), axis=-1)
-    rank = np.empty(key.shape, dtype=np.float64)
-    np.put_along_axis(rank, order, run_start + 1.0, axis=-1)
-    rank[np.isnan(key)] = np.nan
-    return rank
+    order, _, run_start = _sorted_runs(key)
+    return _unsort(key, order, run_start + 1.0)
 
 
 def _values(values: npt.ArrayLike, name: str) -> FloatArray:

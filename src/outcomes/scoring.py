@@ -33,7 +33,7 @@ from outcomes.errors import ScoringError
 from outcomes.periods import Period, period
 from outcomes.polarity import Polarity
 from outcomes.stats.intervals import confidence_level, rate_ci, wilson
-from outcomes.trajectory import Trajectory
+from outcomes.trajectory import Trajectory, _organisation_labels
 from outcomes.units import (
     check_values,
     format_given,
@@ -128,12 +128,7 @@ class Score(BaseModel):
 
     def organisation_labels(self) -> list[str]:
         """One label per organisation row: its code where known, else its index ('' for one)."""
-        if self.organisations is not None:
-            return list(self.organisations)
-        shape = self.target.shape[:-1]
-        if not shape:
-            return [""]
-        return [",".join(str(i) for i in idx) for idx in np.ndindex(*shape)]
+        return _organisation_labels(self.organisations, self.target.shape[:-1])
 
     def summary(self) -> dict[str, Any]:
         """Counts by RAG and by verdict; missing actuals are counted separately.

@@ -203,11 +203,7 @@ class Trajectory(BaseModel):
 
     def organisation_labels(self) -> list[str]:
         """One label per organisation row: its code where known, else its index ('' for one)."""
-        if self.organisations is not None:
-            return list(self.organisations)
-        if not self.shape:
-            return [""]
-        return [",".join(str(i) for i in idx) for idx in np.ndindex(*self.shape)]
+        return _organisation_labels(self.organisations, self.shape)
 
     def to_records(self) -> list[dict[str, Any]]:
         """Tidy rows: one per organisation and period, with the organisation's code and name.
@@ -260,6 +256,16 @@ class Trajectory(BaseModel):
             f"Trajectory(rule={self.rule.describe()!s}, shape={self.shape}, "
             f"periods={[str(p) for p in self.periods]})"
         )
+
+
+def _organisation_labels(codes: tuple[str, ...] | None, shape: tuple[int, ...]) -> list[str]:
+    """The codes where known, else each row's index along the organisation axes ``shape``
+    (``'0'``, ``'0,1'`` ...; ``''`` for one organisation): what tables and charts print."""
+    if codes is not None:
+        return list(codes)
+    if not shape:
+        return [""]
+    return [",".join(str(i) for i in idx) for idx in np.ndindex(*shape)]
 
 
 def _labels(values: object, what: str) -> tuple[str, ...]:

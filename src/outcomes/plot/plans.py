@@ -80,10 +80,6 @@ _BOUNDS = "#6E6E6E"
 _TITLE_WIDTH = 64  # characters of a wrapped title on a 6.4-inch panel
 
 
-def _mpl() -> Any:
-    return mpl()
-
-
 # --------------------------------------------------------------------------------------------
 # the time axis and the labels
 # --------------------------------------------------------------------------------------------
@@ -361,7 +357,7 @@ def _fmt(value: float) -> str:
 
 def _draw(ax: Any, row: _Row, score: Score | None) -> dict[str, Any]:
     """Draw one organisation on ``ax``; returns legend handles by label."""
-    mpl = _mpl()
+    matplotlib = mpl()
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter
 
@@ -449,7 +445,7 @@ def _draw(ax: Any, row: _Row, score: Score | None) -> dict[str, Any]:
                 xs, row.benchmark, linestyle="-.", color=_BENCHMARK, linewidth=1.4, zorder=1
             )[0]
 
-    transform = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    transform = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     if row.national is not None:
         legend = "England (national)" if row.national_label == "England" else row.national_label
         handles[legend] = ax.axhline(
@@ -547,10 +543,6 @@ def _grid(panels: int, widest: int) -> tuple[int, int]:
     lines = -(-panels // widest)
     columns = -(-panels // lines)
     return columns, lines
-
-
-def _figure(width: float, height: float) -> Any:
-    return figure(width, height)
 
 
 def _check_title(title: object) -> None:
@@ -668,7 +660,7 @@ def plot_trajectory(
             f"{MAX_PANELS}); choose some with org=[...]"
         )
     columns, lines = _grid(len(rows), 3)
-    fig = _figure(6.4 if columns == 1 else 3.6 * columns, 3.2 + 2.6 * lines)
+    fig = figure(6.4 if columns == 1 else 3.6 * columns, 3.2 + 2.6 * lines)
     axes = fig.subplots(lines, columns, sharey=True, squeeze=False).ravel()
     handles: dict[str, Any] = {}
     for i, (panel, row) in enumerate(zip(axes, rows, strict=False)):
@@ -781,7 +773,7 @@ def plot_plan(
     if n_orgs == 1:
         columns = 2 if len(trajectories) > 1 else 1
         lines = (len(trajectories) + columns - 1) // columns
-        fig = _figure(6.4 * columns, 1.2 + 3.4 * lines)
+        fig = figure(6.4 * columns, 1.2 + 3.4 * lines)
         axes = fig.subplots(lines, columns, squeeze=False).ravel()
         for panel, (key, t) in zip(axes, trajectories.items(), strict=False):
             handles.update(_draw(panel, rows_by_key[key][0], score_map.get(key)))
@@ -795,7 +787,7 @@ def plot_plan(
     else:
         columns, _ = _grid(n_orgs, 4)
         lines_per = [(len(r) + columns - 1) // columns for r in rows_by_key.values()]
-        fig = _figure(3.5 * columns, 1.0 + sum(0.7 + 2.5 * n for n in lines_per))
+        fig = figure(3.5 * columns, 1.0 + sum(0.7 + 2.5 * n for n in lines_per))
         subfigs = np.atleast_1d(
             fig.subfigures(len(trajectories), 1, height_ratios=[0.7 + 2.5 * n for n in lines_per])
         )

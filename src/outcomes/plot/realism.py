@@ -24,9 +24,10 @@ from outcomes._arrays import as_float_array
 from outcomes.errors import ScoringError
 from outcomes.plot._base import figure, save_figure
 from outcomes.polarity import Polarity
-from outcomes.realism import achievability, changes, forecast
+from outcomes.realism import forecast
 from outcomes.realism.plans import _percent
-from outcomes.stats.changes import Kind, _horizon, _posteriors, _sampling_sd
+from outcomes.realism.shares import _achievability
+from outcomes.stats.changes import Kind, _horizon
 
 __all__ = ["plot_changes", "plot_fan"]
 
@@ -114,19 +115,11 @@ def plot_changes(
     """
     if measure is not None and not isinstance(measure, str):
         raise ScoringError(f"measure must be text, got {measure!r:.80}")
-    a = achievability(
-        planned_change,
-        history,
-        polarity=polarity,
-        horizon=horizon,
-        kind=kind,
-        lower=lower,
-        upper=upper,
-        confidence=confidence,
+    a, values, post = _achievability(
+        planned_change, history, polarity, horizon, kind, lower, upper, confidence
     )
     if np.ndim(a.planned_change) != 0:
         raise ScoringError(f"planned_change must be one number, got {planned_change!r}")
-    values = changes(history, horizon=horizon, kind=kind).values()
     if values.size == 0:
         raise ScoringError("history has no change to plot (all missing?)")
     relative = kind == "relative"
@@ -154,9 +147,7 @@ def plot_changes(
     )
     shown_plan = f"{plan:+.1f}%" if relative else f"{plan:+.4g} {unit or ''}".rstrip()
     text = f"planned {shown_plan}: achieved by {_percent(float(a.share))}"
-    if lower is not None and upper is not None and a.share_adjusted is not None:
-        sd = _sampling_sd(np.asarray(history, dtype=np.float64), lower, upper, a.kind, confidence)
-        post = _posteriors(np.asarray(history, dtype=np.float64), sd, a.kind, a.horizon)
+    if a.share_adjusted is not None:
         if post is not None:
             from scipy.special import ndtr
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from outcomes._arrays import FloatArray, as_float_array
 from outcomes._fields import ArrayField, PolarityField, same_fields
 from outcomes.errors import ScoringError
-from outcomes.realism.model import MIN_PERIODS, forecast
+from outcomes.realism.model import MIN_PERIODS, _horizons, forecast
 from outcomes.realism.shares import _plans, achievability
 from outcomes.stats.changes import (
     Kind,
@@ -214,13 +214,7 @@ def backtest(
     """
     k = _kind(kind)
     pol, sign = _sign(polarity)
-    if isinstance(horizons, int | np.integer):
-        horizons = (int(horizons),)
-    if not isinstance(horizons, Sequence) or isinstance(horizons, str):
-        raise ScoringError(f"horizons must be whole numbers of periods, got {horizons!r}")
-    hs = tuple(sorted({_horizon(h, "horizons") for h in horizons}))
-    if not hs:
-        raise ScoringError("horizons must not be empty")
+    hs = tuple(sorted(set(_horizons(horizons))))
     start = _horizon(min_periods, "min_periods")
     if start < MIN_PERIODS:
         raise ScoringError(f"min_periods must be >= {MIN_PERIODS}, got {min_periods!r}")

@@ -95,6 +95,32 @@ class RealismModel(BaseModel):
         return "\n".join(lines)
 
 
+def _horizons(horizons: object) -> tuple[int, ...]:
+    """Periods ahead as whole numbers, in the order given: one, or a sequence of them."""
+    if isinstance(horizons, int | np.integer):
+        horizons = (int(horizons),)
+    if not isinstance(horizons, Sequence) or isinstance(horizons, str):
+        raise ScoringError(f"horizons must be whole numbers of periods, got {horizons!r}")
+    hs = tuple(_horizon(h, "horizons") for h in horizons)
+    if not hs:
+        raise ScoringError("horizons must not be empty")
+    return hs
+
+
+def _targets(targets: npt.ArrayLike, n_areas: int) -> FloatArray:
+    """One target per area (a read-only view when one is given for all); NaN: no target."""
+    target = as_float_array(targets, "targets", error=ScoringError, finite=False)
+    if np.isinf(target).any():
+        raise ScoringError("targets must be finite or missing (NaN), got an infinity")
+    try:
+        return np.broadcast_to(target, (n_areas,))
+    except ValueError:
+        raise ScoringError(
+            f"targets have shape {target.shape}, history has {n_areas} areas; give one target "
+            "per area or one for all"
+        ) from None
+
+
 class _Fit(NamedTuple):
     model: RealismModel
     y: FloatArray  # model-scale history
@@ -359,19 +385,14 @@ class Forecast(BaseModel):
         >>> bool(np.all((p > 0) & (p < 1)))
         True
         """
-        from scipy.special import ndtr
-
         _, sign = _sign(polarity)
         j = self._column(horizon)
-        target = as_float_array(targets, "targets", error=ScoringError, finite=False)
-        if np.isinf(target).any():
-            raise ScoringError("targets must be finite or missing (NaN), got an infinity")
-        try:
-            target = np.broadcast_to(target, self.mean.shape[:1])
-        except ValueError:
-            raise ScoringError(
-                f"targets have shape {target.shape}, history has {self.mean.shape[0]} areas"
-            ) from None
+        return self._meet(_targets(targets, self.mean.shape[0]), sign, j)
+
+    def _meet(self, target: FloatArray, sign: int, j: int) -> FloatArray:
+        """:meth:`probability` of checked targets (one per area), by sign, at column ``j``."""
+        from scipy.special import ndtr
+
         if self.model.kind == "relative":
             with np.errstate(divide="ignore", invalid="ignore"):
                 scaled = np.where(target > 0, np.log(np.where(target > 0, target, 1.0)), -np.inf)
@@ -454,13 +475,7 @@ def forecast(
     (3, 2)
     """
     k = _kind(kind)
-    if isinstance(horizons, int | np.integer):
-        horizons = (int(horizons),)
-    if not isinstance(horizons, Sequence) or isinstance(horizons, str):
-        raise ScoringError(f"horizons must be whole numbers of periods, got {horizons!r}")
-    hs = tuple(_horizon(h, "horizons") for h in horizons)
-    if not hs:
-        raise ScoringError("horizons must not be empty")
+    hs = _horizons(horizons)
     fit = _fit(history, lower, upper, k, confidence)
     mean, sd, counts = _predict(fit, hs)
     none = counts == 0
@@ -583,22 +598,12 @@ def probability(
     ((4,), True)
     """
     h = _horizon(horizon)
-    pol, _ = _sign(polarity)
+    pol, sign = _sign(polarity)
     fc = forecast(
         history, horizons=(h,), kind=kind, lower=lower, upper=upper, confidence=confidence
     )
-    target = as_float_array(targets, "targets", error=ScoringError, finite=False)
-    if np.isinf(target).any():
-        raise ScoringError("targets must be finite or missing (NaN), got an infinity")
-    n_areas = fc.mean.shape[0]
-    try:
-        target = np.broadcast_to(target, (n_areas,)).astype(np.float64)
-    except ValueError:
-        raise ScoringError(
-            f"targets have shape {target.shape}, history has {n_areas} areas; give one target "
-            "per area or one for all"
-        ) from None
-    p = fc.probability(target, polarity=pol, horizon=h)
+    target = np.array(_targets(targets, fc.mean.shape[0]))
+    p = fc._meet(target, sign, 0)
     note = fc.note.copy()
     note[(note == RealismNote.OK.value) & np.isnan(target)] = RealismNote.NO_TARGET.value
     return Probability(

@@ -19,6 +19,7 @@ from outcomes.stats.changes import (
     _history,
     _horizon,
     _kind,
+    _Posteriors,
     _posteriors,
     _sampling_sd,
     _sign,
@@ -208,6 +209,23 @@ def achievability(
     >>> round(float(b.share), 2), round(float(b.share_adjusted), 2)
     (0.2, 0.0)
     """
+    return _achievability(
+        planned_change, history, polarity, horizon, kind, lower, upper, confidence
+    )[0]
+
+
+def _achievability(
+    planned_change: npt.ArrayLike,
+    history: npt.ArrayLike,
+    polarity: object,
+    horizon: int,
+    kind: Kind,
+    lower: npt.ArrayLike | None,
+    upper: npt.ArrayLike | None,
+    confidence: float,
+) -> tuple[Achievability, FloatArray, _Posteriors | None]:
+    """:func:`achievability`, with the observed changes it counted and, given limits, their
+    posteriors (what :func:`~outcomes.plot.plot_changes` draws, so it need not redo them)."""
     k = _kind(kind)
     h = _horizon(horizon)
     pol, sign = _sign(polarity)
@@ -235,16 +253,17 @@ def achievability(
         share = np.where(ok, better_or_equal / max(n, 1), np.nan)
         percentile = np.where(ok, (worse + ties / 2.0) / max(n, 1), np.nan)
 
-    adjusted = true_sd = noise_sd = None
+    adjusted = true_sd = noise_sd = post = None
     method = "count of historical changes at least as good as planned"
     if lower is not None or upper is not None:
         sd = _sampling_sd(values, lower, upper, k, confidence)  # type: ignore[arg-type]
-        adjusted, true_sd, noise_sd = _adjusted_share(values, sd, plan, ok, sign, k, h)
+        post = _posteriors(values, sd, k, h)
+        adjusted, true_sd, noise_sd = _adjusted_share(post, plan, ok, sign, k)
         method += (
             "; adjusted: posterior expected share under empirical-Bayes normal shrinkage "
             "toward each start period's mean change (Louis 1984)"
         )
-    return Achievability(
+    result = Achievability(
         planned_change=plan,
         share=share,
         percentile=percentile,
@@ -259,20 +278,18 @@ def achievability(
         kind=k,
         method=method,
     )
+    return result, observed, post
 
 
 def _adjusted_share(
-    values: FloatArray,
-    sd: FloatArray,
+    post: _Posteriors | None,
     plan: FloatArray,
     ok: npt.NDArray[np.bool_],
     sign: int,
     kind: Kind,
-    horizon: int,
 ) -> tuple[FloatArray, float | None, float | None]:
     from scipy.special import ndtr
 
-    post = _posteriors(values, sd, kind, horizon)
     if post is None:
         return np.full(plan.shape, np.nan), None, None
     if kind == "relative":

@@ -31,7 +31,7 @@ import numpy as np
 from outcomes._files import output_path, write_atomic
 from outcomes._optional import require
 from outcomes._version import __version__
-from outcomes.errors import InputError, OutputError
+from outcomes.errors import InputError, OutcomesError, OutputError
 from outcomes.polarity import Polarity
 from outcomes.realism import Realism
 from outcomes.realism.plans import NOTE_WORDS
@@ -436,7 +436,7 @@ def _positions(
 
         try:
             bounds = quantile_bounds(values, 4) if values is not None else None
-        except Exception:  # too few peers for quartiles: rank only
+        except OutcomesError:  # too few peers for quartiles, or missing values: rank only
             bounds = None
     pol = trajectory.polarity
     n = len(trajectory.periods)
