@@ -100,20 +100,22 @@ def _chart(args: argparse.Namespace, draw: Any) -> None:
 def summary(framework_id: str) -> str:
     """A readable summary of one framework edition: its entries and what is unconfirmed."""
     from outcomes import catalogue
-    from outcomes._format import format_table
+    from outcomes._format import format_table, shorten
 
     fw = catalogue.load(framework_id)
     rows = [
-        [e.code, _cut(e.name, 64), e.unit or "", e.polarity.value if e.polarity else "", e.status]
+        [
+            e.code,
+            shorten(e.name, 64),
+            e.unit or "",
+            e.polarity.value if e.polarity else "",
+            e.status,
+        ]
         for e in fw.entries()
     ]
     head = f"{fw.title} ({fw.id}): {len(rows)} {fw.entry_kind}, {len(fw.unconfirmed())} facts not confirmed"
     table = format_table(["code", "name", "unit", "better", "status"], rows)
     return head + "\n" + "\n".join("  " + line for line in table.splitlines())
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cmd_frameworks(args: argparse.Namespace) -> int:
@@ -197,11 +199,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         )
         print(json.dumps(payload, indent=2))
         return 0
-    from outcomes._format import format_table
+    from outcomes._format import format_table, shorten
 
     fields = entry.fact.model_dump(mode="json") if entry.fact is not None else {}
     rows = [
-        [k, _cut(json.dumps(v) if not isinstance(v, str) else v, 100)]
+        [k, shorten(json.dumps(v) if not isinstance(v, str) else v, 100)]
         for k, v in fields.items()
         if v not in (None, [], {}, "")
     ]

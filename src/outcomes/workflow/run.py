@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._format import format_table, problem_report
+from outcomes._format import format_table, problem_report, shorten
 from outcomes.catalogue import QualityPremiumScheme, find_objective, load
 from outcomes.errors import InputError, OutcomesError
 from outcomes.incentives import PremiumResult, quality_premium
@@ -115,7 +115,7 @@ class PlanTargets(Mapping[str, Trajectory]):
                         code,
                         f"{t.baseline[i]:,.10g} ({t.start})",
                         *(f"{by_period[p]:,.{nd}f}" if p in by_period else "" for p in columns),
-                        _short(t.rule.describe()),
+                        shorten(t.rule.describe(), 60),
                     ]
                 )
         header = ["measure", "organisation", "baseline", *(str(p) for p in columns), "rule"]
@@ -143,10 +143,6 @@ def _realism_lines(realism: Mapping[str, Realism]) -> str:
         for code, sentence in zip(r.organisations, r.sentences(), strict=True):
             lines.append(f"\nrealism of {key}{' for ' + code if many else ''}: {sentence}")
     return "".join(lines)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass(frozen=True)
