@@ -20,6 +20,7 @@ from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import CalendarYear, FinancialYear
 from outcomes.polarity import Polarity
 from outcomes.rules import AuditForm, get
+from outcomes.rules._engine import parse_polarity
 
 __all__ = ["audit", "audit_table"]
 
@@ -93,13 +94,6 @@ def _modes(rounding: str) -> tuple[str, ...]:
             f"rounding must be 'any' or one of {', '.join(ROUNDINGS)}, got {rounding!r}"
         )
     return (rounding,)
-
-
-def _polarity(value: object) -> Polarity | None:
-    if value is None:
-        return None
-    p = Polarity.parse(value)
-    return None if p is Polarity.NO_JUDGEMENT else p
 
 
 def _screen(row: PrintedRow, profile: object) -> str | None:
@@ -421,7 +415,7 @@ def _prepare(
             ndigits=given.get("ndigits"),
             measure=measure,
         )
-        polarity = _polarity(given.get("polarity"))
+        polarity = parse_polarity(given.get("polarity"), required=False)
         modes = _modes(str(given.get("rounding", "any")))
     except OutcomesError as error:
         return None, _not_audited(None, f"{where}{error}", measure, periods=()), None, (), None
