@@ -86,8 +86,8 @@ def _resolve(objective: object) -> tuple[Objective, str]:
             found = find_objective(objective)
         except OutcomesError as error:
             raise TrajectoryError(f"objective: {error}") from None
-        framework_id = _edition_of(found) or objective.partition("/")[0].strip()
-        return found, f"{framework_id}/{found.code}"
+        # find_objective loaded the edition the text names: no search of the others
+        return found, f"{objective.partition('/')[0].strip()}/{found.code}"
     raise TrajectoryError(
         "objective must be an Objective or its '<planning edition>/<code>' text (e.g. "
         f"'planning-2025-26/ae-4-hour'), got {type(objective).__name__} {objective!r}"
