@@ -515,13 +515,11 @@ def objective_words(trajectory: Trajectory) -> str:
     target = p.get("target")
     if target is not None:
         kind = p.get("target_kind", "level")
+        value = _target_words(float(target), kind, trajectory.unit)
         if kind == "level":
-            value = w.format_value(float(target), trajectory.unit, None)
             parts.append(f"{comparison} {value}" + (" nationally" if improvement else ""))
-        elif kind == "absolute_change":
-            parts.append(f"a change of {float(target):+,g}")
         else:
-            parts.append(f"a change of {100 * float(target):+.4g}% of the baseline")
+            parts.append(value)
     if improvement is not None:
         parts.append(f"each organisation {_improvement(p, trajectory)} than its own baseline")
         if p.get("improvement_baseline"):
@@ -532,6 +530,15 @@ def objective_words(trajectory: Trajectory) -> str:
     if improvement is None:
         words += f", {p.get('level', 'national')}"
     return words
+
+
+def _target_words(target: float, kind: str, unit_id: str | None) -> str:
+    """'78.0%' (a level), 'a change of -5' or 'a change of -2% of the baseline'."""
+    if kind == "level":
+        return w.format_value(target, unit_id, None)
+    if kind == "absolute_change":
+        return f"a change of {target:+,g}"
+    return f"a change of {100 * target:+.4g}% of the baseline"
 
 
 def _improvement(p: dict[str, Any], t: Trajectory) -> str:
@@ -670,15 +677,11 @@ def _describe_reach_objective(t: Trajectory) -> str:
             tail += f"; the guidance's own baseline month is {guidance}"
     else:
         target = p.get("target")
-        kind = p.get("target_kind", "level")
-        if target is None:
-            value = "its target"
-        elif kind == "level":
-            value = w.format_value(float(target), t.unit, None)
-        elif kind == "absolute_change":
-            value = f"a change of {float(target):+,g}"
-        else:
-            value = f"a change of {100 * float(target):+.4g}% of the baseline"
+        value = (
+            "its target"
+            if target is None
+            else _target_words(float(target), p.get("target_kind", "level"), t.unit)
+        )
         what = f"reach the {year}planning objective of {value} ({comparison})"
     deadline = str(p.get("deadline", t.end))
     by = f"by {t.end}"
