@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomes._arrays import FloatArray, as_number
-from outcomes._files import csv_rows, read_text
+from outcomes._files import csv_file_rows, csv_rows, read_text
 from outcomes.errors import InputError, OutcomesError
 from outcomes.io.fingertips import REQUIRED, FingertipsData, read_fingertips
 from outcomes.periods import Period, period
@@ -194,10 +194,12 @@ class _Long:
 
 
 def _is_fingertips(path: str | Path) -> bool:
-    text, _ = read_text(path, what="history file")
-    for _, header in csv_rows(text, str(path)):
-        return all(c in [h.strip() for h in header] for c in REQUIRED)
-    raise InputError(f"{path}: line 1: the history file is empty; it needs a header row")
+    """Whether the file's header is a Fingertips export's (its first record read as a stream:
+    an export is read again by :func:`read_fingertips`, so its text is not held here)."""
+    first = next(csv_file_rows(path, str(path), what="history file"), None)
+    if first is None:
+        raise InputError(f"{path}: line 1: the history file is empty; it needs a header row")
+    return all(c in [h.strip() for h in first[1]] for c in REQUIRED)
 
 
 def _number(text: str, column: str, line: int, source: str, problems: list[str]) -> float:
