@@ -674,6 +674,7 @@ def resolve_histories(plan: Any, history: HistoryArg) -> dict[str, HistorySet]:
             wanted = list(measures)
         return dict.fromkeys(wanted, given)
     cache: dict[str, HistorySet] = {}
+    exports: dict[str, FingertipsData | Path] = {}  # a file's export, read once for every selection
     for key, m in measures.items():
         if key in out or not (
             m.history is not None or (_needs_history(m) and plan.history is not None)
@@ -684,8 +685,11 @@ def resolve_histories(plan: Any, history: HistoryArg) -> dict[str, HistorySet]:
         cache_key = repr((file, sorted(chosen.items())))
         if cache_key not in cache:
             try:
+                if file not in exports:
+                    path = plan.path(file)
+                    exports[file] = read_fingertips(path) if _is_fingertips(path) else path
                 cache[cache_key] = select_history(
-                    plan.path(file), kind=chosen.pop("kind") or "relative", **chosen
+                    exports[file], kind=chosen.pop("kind") or "relative", **chosen
                 )
             except OutcomesError as error:
                 raise type(error)(f"measures.{key}.history: {error}") from None
