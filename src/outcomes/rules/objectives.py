@@ -626,12 +626,8 @@ def _objective_example(st: Any, start: Period, end: Period) -> Any:
 
 
 def _steps(t: Trajectory) -> str:
-    p = t.periods[0] if t.periods else t.end
-    if isinstance(p, Month):
-        return "monthly"
-    if isinstance(p, Quarter):
-        return "quarterly"
-    return "yearly"
+    """'monthly', 'quarterly' or 'yearly', from the trajectory's kind of period."""
+    return {"a month": "monthly", "a quarter": "quarterly"}.get(w.per(t), "yearly")
 
 
 def _path_words(t: Trajectory) -> str:
