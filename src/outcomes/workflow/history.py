@@ -346,9 +346,8 @@ def _grid(
 ) -> tuple[list[str], list[Period], FloatArray, Any, Any, npt.NDArray[np.int64]]:
     """Areas (sorted), consecutive periods, the values and limits on that grid, and the file's
     line of each cell (0 where none)."""
-    first_line: dict[str, int] = {}
-    for label, line in zip(long.label, long.line, strict=True):
-        first_line.setdefault(label, line)
+    # the line each label first appears on (a few labels: each found by one scan in C)
+    first_line = {lab: long.line[long.label.index(lab)] for lab in dict.fromkeys(long.label)}
     labels = sorted(first_line)
     parsed: dict[str, Period] = {}
     bad = []
@@ -379,15 +378,17 @@ def _grid(
     column = {p: j for j, p in enumerate(periods)}
     areas = sorted(set(long.area))
     row = {a: i for i, a in enumerate(areas)}
+    column_of = {lab: column[parsed[lab]] for lab in labels}  # by label: no Period hashed per row
     ii = np.array([row[a] for a in long.area], dtype=np.intp)
-    jj = np.array([column[parsed[lab]] for lab in long.label], dtype=np.intp)
-    seen: dict[tuple[int, int], int] = {}
+    jj = np.array([column_of[lab] for lab in long.label], dtype=np.intp)
     repeats = []
-    for i, j, line in zip(ii.tolist(), jj.tolist(), long.line, strict=True):
-        if (i, j) in seen:
-            repeats.append(f"{areas[i]} {periods[j]} (lines {seen[(i, j)]} and {line})")
-        else:
-            seen[(i, j)] = line
+    if ii.size and np.bincount(ii * len(periods) + jj).max() > 1:  # a cell repeats: find each
+        seen: dict[tuple[int, int], int] = {}
+        for i, j, line in zip(ii.tolist(), jj.tolist(), long.line, strict=True):
+            if (i, j) in seen:
+                repeats.append(f"{areas[i]} {periods[j]} (lines {seen[(i, j)]} and {line})")
+            else:
+                seen[(i, j)] = line
     if repeats:
         raise InputError(
             f"{source}: each area and period must appear once; {len(repeats)} repeat, e.g. "
