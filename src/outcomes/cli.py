@@ -100,20 +100,22 @@ def _chart(args: argparse.Namespace, draw: Any) -> None:
 def summary(framework_id: str) -> str:
     """A readable summary of one framework edition: its entries and what is unconfirmed."""
     from outcomes import catalogue
-    from outcomes._format import format_table
+    from outcomes._format import format_table, shorten
 
     fw = catalogue.load(framework_id)
     rows = [
-        [e.code, _cut(e.name, 64), e.unit or "", e.polarity.value if e.polarity else "", e.status]
+        [
+            e.code,
+            shorten(e.name, 64),
+            e.unit or "",
+            e.polarity.value if e.polarity else "",
+            e.status,
+        ]
         for e in fw.entries()
     ]
     head = f"{fw.title} ({fw.id}): {len(rows)} {fw.entry_kind}, {len(fw.unconfirmed())} facts not confirmed"
     table = format_table(["code", "name", "unit", "better", "status"], rows)
     return head + "\n" + "\n".join("  " + line for line in table.splitlines())
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cmd_frameworks(args: argparse.Namespace) -> int:
@@ -197,11 +199,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         )
         print(json.dumps(payload, indent=2))
         return 0
-    from outcomes._format import format_table
+    from outcomes._format import format_table, shorten
 
     fields = entry.fact.model_dump(mode="json") if entry.fact is not None else {}
     rows = [
-        [k, _cut(json.dumps(v) if not isinstance(v, str) else v, 100)]
+        [k, shorten(json.dumps(v) if not isinstance(v, str) else v, 100)]
         for k, v in fields.items()
         if v not in (None, [], {}, "")
     ]
@@ -307,17 +309,39 @@ def _inputs(args: argparse.Namespace, targets: Any = None) -> list[str]:
     ]
 
 
-def _cmd_plan(args: argparse.Namespace) -> int:
+def _readable(args: argparse.Namespace) -> bool:
+    """Whether to print the result as its readable text: no ``-o`` and no format but a table."""
+    return args.output is None and args.format in (None, "table")
+
+
+def _targets(args: argparse.Namespace) -> Any:
+    """The plan's targets, with the baselines, peers and histories the options name."""
     from outcomes.workflow import run_plan
 
-    targets = run_plan(
-        args.plan, baselines=args.baselines, peers=_peers(args), history=_history(args)
+    return run_plan(args.plan, baselines=args.baselines, peers=_peers(args), history=_history(args))
+
+
+def _scores(args: argparse.Namespace) -> Any:
+    """The plan's scores against the actuals, with the inputs the options name."""
+    from outcomes.workflow import score_plan
+
+    return score_plan(
+        args.plan,
+        args.actuals,
+        baselines=args.baselines,
+        peers=_peers(args),
+        history=_history(args),
     )
-    if args.output is None and args.format in (None, "table"):
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    targets = _targets(args)
+    inputs = _inputs(args, targets)
+    if _readable(args):
         print(targets)
     else:
-        _emit(targets.tables(), args, _inputs(args, targets))
-    _chart(args, lambda path: _plot_targets(targets, path, inputs=_inputs(args, targets)))
+        _emit(targets.tables(), args, inputs)
+    _chart(args, lambda path: _plot_targets(targets, path, inputs=inputs))
     return 0
 
 
@@ -337,41 +361,23 @@ def _plot_targets(
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from outcomes.workflow import score_plan
-
-    scores = score_plan(
-        args.plan,
-        args.actuals,
-        baselines=args.baselines,
-        peers=_peers(args),
-        history=_history(args),
-    )
-    if args.output is None and args.format in (None, "table"):
+    scores = _scores(args)
+    inputs = _inputs(args, scores.targets)
+    if _readable(args):
         print(scores)
     else:
-        _emit(scores.tables(), args, _inputs(args, scores.targets))
-    _chart(
-        args,
-        lambda path: _plot_targets(
-            scores.targets, path, scores, inputs=_inputs(args, scores.targets)
-        ),
-    )
+        _emit(scores.tables(), args, inputs)
+    _chart(args, lambda path: _plot_targets(scores.targets, path, scores, inputs=inputs))
     return 0
 
 
 def _cmd_premium(args: argparse.Namespace) -> int:
     from outcomes.io import Column, Table
-    from outcomes.workflow import premium, score_plan
+    from outcomes.workflow import premium
 
-    scores = score_plan(
-        args.plan,
-        args.actuals,
-        baselines=args.baselines,
-        peers=_peers(args),
-        history=_history(args),
-    )
+    scores = _scores(args)
     result = premium(scores.targets.plan, scores, organisation=args.organisation)
-    if args.output is None and args.format in (None, "table"):
+    if _readable(args):
         print(result)
         return 0
     rows = [
@@ -400,7 +406,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     reports = audit_table(args.table)
     from outcomes.io import Column, Table
 
-    if args.output is None and args.format in (None, "table"):
+    if _readable(args):
         for report in reports:
             print(report)
     else:
@@ -453,7 +459,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
         level=args.level,
         polarity=args.polarity,
     )
-    if args.output is None and args.format in (None, "table"):
+    if _readable(args):
         print(profile)
     else:
         _emit([profile.table()], args, [args.fingertips])
@@ -530,20 +536,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from outcomes.report import write_report
-    from outcomes.workflow import run_plan, score_plan
 
-    if args.actuals:
-        result: Any = score_plan(
-            args.plan,
-            args.actuals,
-            baselines=args.baselines,
-            peers=_peers(args),
-            history=_history(args),
-        )
-    else:
-        result = run_plan(
-            args.plan, baselines=args.baselines, peers=_peers(args), history=_history(args)
-        )
+    result = _scores(args) if args.actuals else _targets(args)
     path = write_report(
         result, args.output, title=args.title, force=args.force, inputs=_inputs(args)
     )

@@ -104,18 +104,18 @@ class RuleCase:
         """The trajectory of this case for ``baseline``; ``scale`` multiplies the baseline and
         every parameter in the measure's units (for scale-equivariance)."""
         b = np.asarray(baseline, dtype=float) * scale
+        spec = get(self.name)
         parameters = dict(self.parameters)
-        for name, how in get(self.name).measured.items():
+        for name, how in spec.measured.items():
             if name not in parameters or parameters[name] is None:
                 continue
             value = np.asarray(parameters[name], dtype=float)
-            parameters[name] = (
-                value * (b if how == "baseline" else 1.0) * (1.0 if how == "baseline" else scale)
-            )
+            # a multiple of the baseline scales with it (b is scaled already); a value scales
+            parameters[name] = value * b if how == "baseline" else value * scale
         common: dict[str, Any] = {"start": self.start, "end": self.end}
         if self.polarity is not None:
             common["polarity"] = self.polarity
-        return get(self.name).call(b, parameters, **common)
+        return spec.call(b, parameters, **common)
 
 
 def rule_cases(names: Sequence[str] | None = None) -> Any:

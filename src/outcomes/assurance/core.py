@@ -20,6 +20,7 @@ from outcomes.errors import InputError, OutcomesError
 from outcomes.periods import CalendarYear, FinancialYear
 from outcomes.polarity import Polarity
 from outcomes.rules import AuditForm, get
+from outcomes.rules._engine import parse_polarity
 
 __all__ = ["audit", "audit_table"]
 
@@ -56,19 +57,32 @@ def _not_audited(
             flags=(),
             explanations=(),
         )
+    return _report(row, reason=reason)
+
+
+def _report(
+    row: PrintedRow,
+    *,
+    reason: str | None = None,
+    fits: tuple[RuleFit, ...] = (),
+    best: RuleFit | None = None,
+    flags: tuple[Flag, ...] = (),
+    explanations: tuple[Explanation, ...] = (),
+) -> AuditReport:
+    """The report of one read row: audited unless there is a ``reason`` it was not."""
     return AuditReport.model_construct(
         measure=row.measure,
-        audited=False,
+        audited=reason is None,
         reason=reason,
         baseline=row.baseline,
         start=str(row.start) if row.start is not None else None,
         periods=row.labels,
         printed=row.cells,
         ndigits=row.ndigits,
-        fits=(),
-        best=None,
-        flags=(),
-        explanations=(),
+        fits=fits,
+        best=best,
+        flags=flags,
+        explanations=explanations,
     )
 
 
@@ -80,13 +94,6 @@ def _modes(rounding: str) -> tuple[str, ...]:
             f"rounding must be 'any' or one of {', '.join(ROUNDINGS)}, got {rounding!r}"
         )
     return (rounding,)
-
-
-def _polarity(value: object) -> Polarity | None:
-    if value is None:
-        return None
-    p = Polarity.parse(value)
-    return None if p is Polarity.NO_JUDGEMENT else p
 
 
 def _screen(row: PrintedRow, profile: object) -> str | None:
@@ -296,22 +303,7 @@ def _audit_batch(
         best_fit = _fit_model(best, i, row)
         fits = (best_fit, *(_fit_model(candidates[j], i, row) for j in list(per_form.values())[1:]))
         flags, notes = _flags(row, best, i, k, n, polarities[i])
-        reports.append(
-            AuditReport.model_construct(
-                measure=row.measure,
-                audited=True,
-                reason=None,
-                baseline=row.baseline,
-                start=str(row.start),
-                periods=row.labels,
-                printed=row.cells,
-                ndigits=row.ndigits,
-                fits=fits,
-                best=best_fit,
-                flags=flags,
-                explanations=notes,
-            )
-        )
+        reports.append(_report(row, fits=fits, best=best_fit, flags=flags, explanations=notes))
     return reports
 
 
@@ -393,20 +385,7 @@ def _profile_check(row: PrintedRow, profile: object, modes: tuple[str, ...]) -> 
                 f"the annual figure is {row.baseline:g})",
             ),
         )
-    return AuditReport.model_construct(
-        measure=row.measure,
-        audited=True,
-        reason=None,
-        baseline=row.baseline,
-        start=str(row.start) if row.start is not None else None,
-        periods=row.labels,
-        printed=row.cells,
-        ndigits=row.ndigits,
-        fits=(fit,),
-        best=fit,
-        flags=tuple(flags),
-        explanations=notes,
-    )
+    return _report(row, fits=(fit,), best=fit, flags=tuple(flags), explanations=notes)
 
 
 def _prepare(
@@ -436,7 +415,7 @@ def _prepare(
             ndigits=given.get("ndigits"),
             measure=measure,
         )
-        polarity = _polarity(given.get("polarity"))
+        polarity = parse_polarity(given.get("polarity"), required=False)
         modes = _modes(str(given.get("rounding", "any")))
     except OutcomesError as error:
         return None, _not_audited(None, f"{where}{error}", measure, periods=()), None, (), None

@@ -41,6 +41,7 @@ from outcomes.catalogue.models import (
 from outcomes.errors import TrajectoryError, UnknownCodeError
 from outcomes.periods import FinancialYear, Period
 from outcomes.polarity import Polarity
+from outcomes.units import unit
 
 __all__ = [
     "BCFEdition",
@@ -223,12 +224,13 @@ def _comparison_matches(polarity: Polarity, comparison: str, what: str) -> None:
         )
 
 
-def _bounds(unit: str) -> tuple[float, float]:
-    if unit == "percent":
-        return 0.0, 100.0
-    if unit == "proportion":
-        return 0.0, 1.0
-    return -np.inf, np.inf
+def _bounds(unit_id: str) -> tuple[float, float]:
+    """The unit's range (0-100 for a percentage), open ends as infinities."""
+    u = unit(unit_id)
+    return (
+        -np.inf if u.lower is None else float(u.lower),
+        np.inf if u.upper is None else float(u.upper),
+    )
 
 
 class Objective(_Frozen):

@@ -112,8 +112,10 @@ def _default_periods(start: Period, end: Period) -> tuple[Period, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=8192)
 def _step(start: Period, p: Period) -> float:
-    """Steps from the baseline period to ``p``, in ``p``'s own length of period."""
+    """Steps from the baseline period to ``p``, in ``p``'s own length of period (cached: the
+    trajectories of a plan share their periods, and a month's or quarter's end is not free)."""
     if _yearly(p):
         return float(start.years_until(p))
     months = (p.end.year - start.end.year) * 12 + p.end.month - start.end.month

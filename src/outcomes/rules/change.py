@@ -467,9 +467,7 @@ def _nothing_to_set(st: Any, start: Period, end: Period) -> Any:
 
 
 def _two_phase_example(st: Any, start: Period, end: Period) -> Any:
-    from outcomes.rules._engine import timeline as _timeline
-
-    _, chosen, _, _, _ = _timeline(start, None, end, "elapsed")
+    _, chosen, _, _, _ = timeline(start, None, end, "elapsed")
     if len(chosen) < 2:
         return st.nothing()
     first = st.one_of(

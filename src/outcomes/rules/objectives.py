@@ -86,8 +86,8 @@ def _resolve(objective: object) -> tuple[Objective, str]:
             found = find_objective(objective)
         except OutcomesError as error:
             raise TrajectoryError(f"objective: {error}") from None
-        framework_id = _edition_of(found) or objective.partition("/")[0].strip()
-        return found, f"{framework_id}/{found.code}"
+        # find_objective loaded the edition the text names: no search of the others
+        return found, f"{objective.partition('/')[0].strip()}/{found.code}"
     raise TrajectoryError(
         "objective must be an Objective or its '<planning edition>/<code>' text (e.g. "
         f"'planning-2025-26/ae-4-hour'), got {type(objective).__name__} {objective!r}"
@@ -515,13 +515,11 @@ def objective_words(trajectory: Trajectory) -> str:
     target = p.get("target")
     if target is not None:
         kind = p.get("target_kind", "level")
+        value = _target_words(float(target), kind, trajectory.unit)
         if kind == "level":
-            value = w.format_value(float(target), trajectory.unit, None)
             parts.append(f"{comparison} {value}" + (" nationally" if improvement else ""))
-        elif kind == "absolute_change":
-            parts.append(f"a change of {float(target):+,g}")
         else:
-            parts.append(f"a change of {100 * float(target):+.4g}% of the baseline")
+            parts.append(value)
     if improvement is not None:
         parts.append(f"each organisation {_improvement(p, trajectory)} than its own baseline")
         if p.get("improvement_baseline"):
@@ -532,6 +530,15 @@ def objective_words(trajectory: Trajectory) -> str:
     if improvement is None:
         words += f", {p.get('level', 'national')}"
     return words
+
+
+def _target_words(target: float, kind: str, unit_id: str | None) -> str:
+    """'78.0%' (a level), 'a change of -5' or 'a change of -2% of the baseline'."""
+    if kind == "level":
+        return w.format_value(target, unit_id, None)
+    if kind == "absolute_change":
+        return f"a change of {target:+,g}"
+    return f"a change of {100 * target:+.4g}% of the baseline"
 
 
 def _improvement(p: dict[str, Any], t: Trajectory) -> str:
@@ -619,12 +626,8 @@ def _objective_example(st: Any, start: Period, end: Period) -> Any:
 
 
 def _steps(t: Trajectory) -> str:
-    p = t.periods[0] if t.periods else t.end
-    if isinstance(p, Month):
-        return "monthly"
-    if isinstance(p, Quarter):
-        return "quarterly"
-    return "yearly"
+    """'monthly', 'quarterly' or 'yearly', from the trajectory's kind of period."""
+    return {"a month": "monthly", "a quarter": "quarterly"}.get(w.per(t), "yearly")
 
 
 def _path_words(t: Trajectory) -> str:
@@ -670,15 +673,11 @@ def _describe_reach_objective(t: Trajectory) -> str:
             tail += f"; the guidance's own baseline month is {guidance}"
     else:
         target = p.get("target")
-        kind = p.get("target_kind", "level")
-        if target is None:
-            value = "its target"
-        elif kind == "level":
-            value = w.format_value(float(target), t.unit, None)
-        elif kind == "absolute_change":
-            value = f"a change of {float(target):+,g}"
-        else:
-            value = f"a change of {100 * float(target):+.4g}% of the baseline"
+        value = (
+            "its target"
+            if target is None
+            else _target_words(float(target), p.get("target_kind", "level"), t.unit)
+        )
         what = f"reach the {year}planning objective of {value} ({comparison})"
     deadline = str(p.get("deadline", t.end))
     by = f"by {t.end}"

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomes._arrays import FloatArray, as_number
-from outcomes._files import csv_rows, read_text
+from outcomes._files import csv_file_rows, csv_rows, read_text
 from outcomes.errors import InputError, OutcomesError
 from outcomes.io.fingertips import REQUIRED, FingertipsData, read_fingertips
 from outcomes.periods import Period, period
@@ -194,10 +194,12 @@ class _Long:
 
 
 def _is_fingertips(path: str | Path) -> bool:
-    text, _ = read_text(path, what="history file")
-    for _, header in csv_rows(text, str(path)):
-        return all(c in [h.strip() for h in header] for c in REQUIRED)
-    raise InputError(f"{path}: line 1: the history file is empty; it needs a header row")
+    """Whether the file's header is a Fingertips export's (its first record read as a stream:
+    an export is read again by :func:`read_fingertips`, so its text is not held here)."""
+    first = next(csv_file_rows(path, str(path), what="history file"), None)
+    if first is None:
+        raise InputError(f"{path}: line 1: the history file is empty; it needs a header row")
+    return all(c in [h.strip() for h in first[1]] for c in REQUIRED)
 
 
 def _number(text: str, column: str, line: int, source: str, problems: list[str]) -> float:
@@ -344,9 +346,8 @@ def _grid(
 ) -> tuple[list[str], list[Period], FloatArray, Any, Any, npt.NDArray[np.int64]]:
     """Areas (sorted), consecutive periods, the values and limits on that grid, and the file's
     line of each cell (0 where none)."""
-    first_line: dict[str, int] = {}
-    for label, line in zip(long.label, long.line, strict=True):
-        first_line.setdefault(label, line)
+    # the line each label first appears on (a few labels: each found by one scan in C)
+    first_line = {lab: long.line[long.label.index(lab)] for lab in dict.fromkeys(long.label)}
     labels = sorted(first_line)
     parsed: dict[str, Period] = {}
     bad = []
@@ -377,15 +378,17 @@ def _grid(
     column = {p: j for j, p in enumerate(periods)}
     areas = sorted(set(long.area))
     row = {a: i for i, a in enumerate(areas)}
+    column_of = {lab: column[parsed[lab]] for lab in labels}  # by label: no Period hashed per row
     ii = np.array([row[a] for a in long.area], dtype=np.intp)
-    jj = np.array([column[parsed[lab]] for lab in long.label], dtype=np.intp)
-    seen: dict[tuple[int, int], int] = {}
+    jj = np.array([column_of[lab] for lab in long.label], dtype=np.intp)
     repeats = []
-    for i, j, line in zip(ii.tolist(), jj.tolist(), long.line, strict=True):
-        if (i, j) in seen:
-            repeats.append(f"{areas[i]} {periods[j]} (lines {seen[(i, j)]} and {line})")
-        else:
-            seen[(i, j)] = line
+    if ii.size and np.bincount(ii * len(periods) + jj).max() > 1:  # a cell repeats: find each
+        seen: dict[tuple[int, int], int] = {}
+        for i, j, line in zip(ii.tolist(), jj.tolist(), long.line, strict=True):
+            if (i, j) in seen:
+                repeats.append(f"{areas[i]} {periods[j]} (lines {seen[(i, j)]} and {line})")
+            else:
+                seen[(i, j)] = line
     if repeats:
         raise InputError(
             f"{source}: each area and period must appear once; {len(repeats)} repeat, e.g. "
@@ -672,6 +675,7 @@ def resolve_histories(plan: Any, history: HistoryArg) -> dict[str, HistorySet]:
             wanted = list(measures)
         return dict.fromkeys(wanted, given)
     cache: dict[str, HistorySet] = {}
+    exports: dict[str, FingertipsData | Path] = {}  # a file's export, read once for every selection
     for key, m in measures.items():
         if key in out or not (
             m.history is not None or (_needs_history(m) and plan.history is not None)
@@ -682,8 +686,11 @@ def resolve_histories(plan: Any, history: HistoryArg) -> dict[str, HistorySet]:
         cache_key = repr((file, sorted(chosen.items())))
         if cache_key not in cache:
             try:
+                if file not in exports:
+                    path = plan.path(file)
+                    exports[file] = read_fingertips(path) if _is_fingertips(path) else path
                 cache[cache_key] = select_history(
-                    plan.path(file), kind=chosen.pop("kind") or "relative", **chosen
+                    exports[file], kind=chosen.pop("kind") or "relative", **chosen
                 )
             except OutcomesError as error:
                 raise type(error)(f"measures.{key}.history: {error}") from None

@@ -301,16 +301,15 @@ def _trends(
     codes = now.columns["area_code"].tolist()
     index = {c: i for i, c in enumerate(codes)}
     column = {p: j for j, p in enumerate(periods)}
-    grid: dict[str, Any] = {
-        name: np.full((len(codes), len(periods)), np.nan)
-        for name in ("value", "lower_95", "upper_95", "count", "denominator")
-    }
-    for r, (code, label) in enumerate(
-        zip(rows.columns["area_code"].tolist(), labels.tolist(), strict=True)
-    ):
-        if code in index and label in column:
-            for name in grid:
-                grid[name][index[code], column[label]] = rows.columns[name][r]
+    # each row's cell on the areas x periods grid (-1: an area or period not on it)
+    row_of = np.array([index.get(c, -1) for c in rows.columns["area_code"].tolist()], dtype=np.intp)
+    column_of = np.array([column.get(label, -1) for label in labels.tolist()], dtype=np.intp)
+    on_grid = (row_of >= 0) & (column_of >= 0)
+    cells = row_of[on_grid], column_of[on_grid]
+    grid: dict[str, Any] = {}
+    for name in ("value", "lower_95", "upper_95", "count", "denominator"):
+        grid[name] = np.full((len(codes), len(periods)), np.nan)
+        grid[name][cells] = np.asarray(rows.columns[name], dtype=np.float64)[on_grid]
     result = recent_trend(
         grid["value"],
         grid["lower_95"],

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from outcomes._format import format_table, problem_report
+from outcomes._format import format_table, problem_report, shorten
 from outcomes.catalogue import QualityPremiumScheme, find_objective, load
 from outcomes.errors import InputError, OutcomesError
 from outcomes.incentives import PremiumResult, quality_premium
-from outcomes.io.fingertips import read_fingertips
+from outcomes.io.fingertips import FingertipsData, read_fingertips
 from outcomes.io.inputs import ActualsTable, BaselinesTable, read_actuals, read_baselines
 from outcomes.periods import Period
 from outcomes.polarity import Polarity
@@ -115,7 +115,7 @@ class PlanTargets(Mapping[str, Trajectory]):
                         code,
                         f"{t.baseline[i]:,.10g} ({t.start})",
                         *(f"{by_period[p]:,.{nd}f}" if p in by_period else "" for p in columns),
-                        _short(t.rule.describe()),
+                        shorten(t.rule.describe(), 60),
                     ]
                 )
         header = ["measure", "organisation", "baseline", *(str(p) for p in columns), "rule"]
@@ -143,10 +143,6 @@ def _realism_lines(realism: Mapping[str, Realism]) -> str:
         for code, sentence in zip(r.organisations, r.sentences(), strict=True):
             lines.append(f"\nrealism of {key}{' for ' + code if many else ''}: {sentence}")
     return "".join(lines)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -255,8 +251,15 @@ def _periods(plan: Plan, m: MeasurePlan) -> tuple[Any, Period]:
 
 
 def _peer_set(
-    key: str, m: MeasurePlan, plan: Plan, peers: PeersArg, cache: dict[tuple[Any, ...], PeerSet]
+    key: str,
+    m: MeasurePlan,
+    plan: Plan,
+    peers: PeersArg,
+    cache: dict[tuple[Any, ...], PeerSet],
+    exports: dict[str, FingertipsData],
 ) -> PeerSet | None:
+    """A measure's peer set: given, or selected as the plan says (each selection once, and each
+    export read once however many selections it serves)."""
     if isinstance(peers, PeerSet):
         return peers
     if isinstance(peers, Mapping) and key in peers:
@@ -281,7 +284,9 @@ def _peer_set(
     }
     cache_key = (file, *merged.values())
     if cache_key not in cache:
-        cache[cache_key] = select_peers(read_fingertips(plan.path(file)), **merged)
+        if file not in exports:
+            exports[file] = read_fingertips(plan.path(file))
+        cache[cache_key] = select_peers(exports[file], **merged)
     return cache[cache_key]
 
 
@@ -364,6 +369,7 @@ def run_plan(
     out: dict[str, Trajectory] = {}
     used: dict[str, PeerSet] = {}
     cache: dict[tuple[Any, ...], PeerSet] = {}
+    exports: dict[str, FingertipsData] = {}
     histories = resolve_histories(plan, history)
     realism: dict[str, Realism] = {}
     for key, m in plan.measures.items():
@@ -372,7 +378,7 @@ def run_plan(
         parameters = m.rule.model_dump(exclude={"name"})
         for needed in spec.inputs:
             if needed == "peers" and parameters.get("peers") is None:
-                peer_set = _peer_set(key, m, plan, peers, cache)
+                peer_set = _peer_set(key, m, plan, peers, cache, exports)
                 if peer_set is None:
                     raise InputError(
                         f"measures.{key}.rule.peers: {spec.name} needs peer values: give peers = "
