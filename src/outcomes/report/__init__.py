@@ -159,6 +159,18 @@ def _inline_svg(svg: str, prefix: str, label: str) -> Any:
     return markupsafe.Markup(body)
 
 
+def _chart(fig: Any, prefix: str, label: str) -> Any:
+    """A figure as inline SVG (:func:`_inline_svg`); the figure is cleared whatever happens, so
+    a report of many charts does not keep them all in memory."""
+    from outcomes.plot import figure_svg
+
+    try:
+        svg = figure_svg(fig)
+    finally:
+        fig.clear()
+    return _inline_svg(svg, prefix, label)
+
+
 #: Organisations per chart: a plan of more is drawn in several charts, none left out.
 CHART_ORGANISATIONS = 24
 
@@ -168,7 +180,7 @@ def _charts(
 ) -> list[tuple[str, Any]]:
     """(caption note, inline SVG) per chart: one panel per organisation, at most
     :data:`CHART_ORGANISATIONS` panels a chart."""
-    from outcomes.plot import figure_svg, plot_trajectory
+    from outcomes.plot import plot_trajectory
 
     count = max(1, trajectory.values.reshape(-1, len(trajectory.periods)).shape[0])
     what = "targets and actuals" if score is not None else "targets"
@@ -177,13 +189,9 @@ def _charts(
         rows = list(range(first, min(count, first + CHART_ORGANISATIONS)))
         chosen = None if len(rows) == count else rows
         fig = plot_trajectory(trajectory, score=score, national=national, org=chosen, title="")
-        try:
-            svg = figure_svg(fig)
-        finally:
-            fig.clear()
         note = "" if chosen is None else f"organisations {rows[0] + 1} to {rows[-1] + 1} of {count}"
         label = f"Chart of the {what}: {name}" + (f", {note}" if note else "")
-        out.append((note, _inline_svg(svg, f"{anchor}-{len(out) + 1}", label)))
+        out.append((note, _chart(fig, f"{anchor}-{len(out) + 1}", label)))
     return out
 
 
@@ -192,7 +200,7 @@ def _realism_charts(
 ) -> list[tuple[str, Any]]:
     """(caption, inline SVG): the record of changes with the plan marked, then a fan per
     organisation with history (at most :data:`CHART_ORGANISATIONS`; a note says when more)."""
-    from outcomes.plot import figure_svg, plot_changes, plot_fan
+    from outcomes.plot import plot_changes, plot_fan
 
     out: list[tuple[str, Any]] = []
     label = unit(r.unit).label if r.unit else None
@@ -216,10 +224,6 @@ def _realism_charts(
             period_label={1: "year", 4: "quarter", 12: "month"}.get(r.steps_per_year, "period"),
             **limits,
         )
-        try:
-            svg = figure_svg(ax.figure)
-        finally:
-            ax.figure.clear()
         which = "the plan's change a year" if same else "the median of the plans' changes a year"
         noise = (
             "; blue steps: the same changes once sampling noise is removed"
@@ -232,7 +236,7 @@ def _realism_charts(
             f"(red line), grey: worse{noise}."
         )
         what = f"Chart of {r.area_word}s' changes over a year: {name}"
-        out.append((caption, _inline_svg(svg, f"{anchor}-r1", what)))
+        out.append((caption, _chart(ax.figure, f"{anchor}-r1", what)))
     names = [
         n or c for c, n in zip(history.areas, history.area_names or history.areas, strict=True)
     ]
@@ -268,22 +272,19 @@ def _realism_charts(
             future=[future.get(h, extended[h - 1]) for h in range(1, max(targets) + 1)],
             **limits,
         )
-        try:
-            svg = figure_svg(ax.figure)
-        finally:
-            ax.figure.clear()
         drawn += 1
+        counted = (
+            f" (years after {r.history_periods[-1]} are counted by start year)"
+            if r.steps_per_year == 1
+            else ""
+        )
         caption = (
             f"{labels[i]}: its published values, the forecast's median and the ranges holding "
             "50%, 80% and 90% of probable outcomes, and each target with the probability of "
-            f"meeting it (years after {r.history_periods[-1]} are counted by start year)."
-            if r.steps_per_year == 1
-            else f"{labels[i]}: its published values, the forecast's median and the ranges "
-            "holding 50%, 80% and 90% of probable outcomes, and each target with the "
-            "probability of meeting it."
+            f"meeting it{counted}."
         )
         what = f"Fan chart of the probable path: {labels[i]}, {name}"
-        out.append((caption, _inline_svg(svg, f"{anchor}-r{len(out) + 1}", what)))
+        out.append((caption, _chart(ax.figure, f"{anchor}-r{len(out) + 1}", what)))
     return out
 
 
